@@ -29,6 +29,17 @@ final class FactoryGenerator {
         w.close();
         emitFactory(w, apis, "newRequest", true);
         emitFactory(w, apis, "newResponse", false);
+        w.blank();
+        w.line("/** Whether {@code version} of {@code apiKey} is flexible; false for APIs without a schema. */");
+        w.open("public static boolean isFlexible(int apiKey, int version)");
+        w.open("return switch (apiKey)");
+        for (ApiSpec api : apis) {
+            Versions f = api.flexible();
+            w.line("case " + api.apiKey() + " -> " + (f.isEmpty() ? "false" : "version >= " + f.low()) + ";");
+        }
+        w.line("default -> false;");
+        w.close(";");
+        w.close();
         w.close();
         return w.toString();
     }

@@ -168,7 +168,7 @@ public final class MessageGenerator {
             w.line("this.unknownTaggedFields = null;");
             if (!api.flexible().isEmpty()) {
                 w.open("if (flexible)");
-                w.line("int taggedCount = reader.readUnsignedVarint();");
+                w.line("int taggedCount = reader.readTaggedFieldCount();");
                 w.open("for (int t = 0; t < taggedCount; t++)");
                 w.line("int tag = reader.readUnsignedVarint();");
                 w.line("int end = reader.taggedFieldEnd(reader.readUnsignedVarint());");

@@ -31,7 +31,7 @@ import java.util.Map;
  * </pre>
  *
  * A field line is {@code name type [versions] [nullable versions] [tag n] [default value]}; versions are
- * {@code 3+}, {@code 0-12}, {@code 5} or {@code none} and default to all. Types: bool, int8, int16, uint16,
+ * {@code 3+}, {@code 0-12}, {@code 5} or {@code none} and default to all the API's versions. Types: bool, int8, int16, uint16,
  * int32, uint32, int64, float64, uuid, string, bytes, records, {@code []T}, or a struct name. Defaults: a
  * number, true/false, null, or a double-quoted string. Stateless; one instance may parse many files.
  */
@@ -43,6 +43,7 @@ public final class SchemaParser {
     private Path source;
     private List<Line> lines;
     private int position;
+    private Versions fieldDefaultVersions;
     private Map<String, StructSpec> scope;
     private Map<String, StructSpec> common;
 
@@ -55,6 +56,7 @@ public final class SchemaParser {
         this.lines = tokenize(text);
         this.position = 0;
         this.common = new LinkedHashMap<>();
+        this.fieldDefaultVersions = null;
         Map<String, StructSpec> requestStructs = new LinkedHashMap<>();
         Map<String, StructSpec> responseStructs = new LinkedHashMap<>();
         Integer apiKey = null;
@@ -78,6 +80,7 @@ public final class SchemaParser {
                 case "versions" -> {
                     expectTokens(line, 2);
                     valid = parseVersions(line, t.get(1));
+                    fieldDefaultVersions = new Versions(valid.low(), Versions.OPEN);
                 }
                 case "flexible" -> {
                     expectTokens(line, 2);
@@ -146,7 +149,10 @@ public final class SchemaParser {
         } catch (IllegalArgumentException e) {
             throw error(line, e.getMessage());
         }
-        Versions versions = Versions.ALL;
+        if (fieldDefaultVersions == null) {
+            throw error(line, "'versions' must come before the first field");
+        }
+        Versions versions = fieldDefaultVersions;
         Versions nullable = Versions.NONE;
         int tag = -1;
         String defaultValue = null;

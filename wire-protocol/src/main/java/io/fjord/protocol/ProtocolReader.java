@@ -171,6 +171,15 @@ public final class ProtocolReader {
         return readInt8() >= 0;
     }
 
+    /** The number of fields in a tagged-field section; each takes at least two bytes. */
+    public int readTaggedFieldCount() {
+        int count = readUnsignedVarint();
+        if (count < 0 || count > buf.readableBytes() / 2) {
+            throw new ProtocolDecodeException("tagged field count " + count + " exceeds the bytes remaining");
+        }
+        return count;
+    }
+
     /** Checks a tagged field's declared size and returns the reader index at which the field ends. */
     public int taggedFieldEnd(int size) {
         if (size < 0 || size > buf.readableBytes()) {
