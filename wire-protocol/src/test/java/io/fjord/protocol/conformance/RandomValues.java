@@ -57,7 +57,7 @@ final class RandomValues {
     ByteBuffer recordBatch() {
         SimpleRecord[] records = new SimpleRecord[1 + random.nextInt(3)];
         for (int i = 0; i < records.length; i++) {
-            records[i] = new SimpleRecord(random.nextLong(), string().getBytes(StandardCharsets.UTF_8), bytes());
+            records[i] = new SimpleRecord(random.nextLong() & Long.MAX_VALUE, string().getBytes(StandardCharsets.UTF_8), bytes());
         }
         return MemoryRecords.withRecords(Compression.NONE, records).buffer();
     }
