@@ -224,6 +224,7 @@ public final class SchemaParser {
                 throw new SchemaException(where + "duplicate field name");
             }
             if (!field.versions().isEmpty() && (field.versions().low() < api.valid().low()
+                    || field.versions().low() > api.valid().high()
                     || (field.versions().high() != Versions.OPEN && field.versions().high() > api.valid().high()))) {
                 throw new SchemaException(where + "versions " + field.versions() + " outside " + api.valid());
             }
