@@ -322,7 +322,6 @@ public final class MessageGenerator {
                 }
             } else if (type instanceof StructType) {
                 String plain = "requireValue(" + value + ", \"" + f.name() + "\").write(writer, version);";
-                String orNull = "writer.writeStructPresence(" + value + " != null);";
                 switch (nullable) {
                     case "false" -> w.line(plain);
                     default -> {
@@ -334,10 +333,11 @@ public final class MessageGenerator {
                             w.open("if (" + nullable + ")");
                             w.line("writer.writeStructPresence(true);");
                             w.close();
+                            w.line(plain);
                         } else {
                             w.line("writer.writeStructPresence(true);");
+                            w.line(value + ".write(writer, version);");
                         }
-                        w.line(plain);
                         w.close();
                     }
                 }
