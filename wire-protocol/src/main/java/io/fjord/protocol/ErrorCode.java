@@ -168,6 +168,20 @@ public enum ErrorCode {
         return retriable;
     }
 
+    /**
+     * The code to answer a failure with: an {@link ApiException}'s own code, CORRUPT_MESSAGE for record
+     * batches that fail to decode, UNKNOWN_SERVER_ERROR for anything else.
+     */
+    public static ErrorCode forException(Throwable failure) {
+        if (failure instanceof ApiException api) {
+            return api.errorCode();
+        }
+        if (failure instanceof io.fjord.protocol.records.CorruptRecordException) {
+            return CORRUPT_MESSAGE;
+        }
+        return UNKNOWN_SERVER_ERROR;
+    }
+
     /** The error with this number, or {@link #UNKNOWN_SERVER_ERROR} for a number we do not know. */
     public static ErrorCode forCode(short code) {
         return BY_CODE.getOrDefault(code, UNKNOWN_SERVER_ERROR);
