@@ -5,9 +5,10 @@ import io.fjord.protocol.message.ApiMessages;
 import java.util.List;
 
 /**
- * The header in front of every request body. Version 1 holds api key, api version, correlation id and a
- * nullable client id (always a classic int16-length string, even in flexible requests); version 2, used by
- * flexible request versions, adds a tagged-field section. Immutable.
+ * The header in front of every request body. Version 0 holds api key, api version and correlation id
+ * (only ControlledShutdown v0 ever used it); version 1 adds a nullable client id (always a classic
+ * int16-length string, even in flexible requests); version 2, used by flexible request versions, adds a
+ * tagged-field section. Immutable.
  */
 public record RequestHeader(short apiKey, short apiVersion, int correlationId, String clientId,
                             List<RawTaggedField> unknownTaggedFields) {
@@ -16,8 +17,11 @@ public record RequestHeader(short apiKey, short apiVersion, int correlationId, S
         this(apiKey, apiVersion, correlationId, clientId, List.of());
     }
 
-    /** 2 for flexible versions of known APIs, otherwise 1. */
+    /** 2 for flexible versions of known APIs, 0 for ControlledShutdown v0, otherwise 1. */
     public static short headerVersion(short apiKey, short apiVersion) {
+        if (apiKey == ApiKey.CONTROLLED_SHUTDOWN.id() && apiVersion == 0) {
+            return 0;
+        }
         return ApiMessages.isFlexible(apiKey, apiVersion) ? (short) 2 : (short) 1;
     }
 
@@ -30,9 +34,10 @@ public record RequestHeader(short apiKey, short apiVersion, int correlationId, S
         short apiKey = reader.readInt16();
         short apiVersion = reader.readInt16();
         int correlationId = reader.readInt32();
-        String clientId = reader.readNullableString(false);
+        short headerVersion = headerVersion(apiKey, apiVersion);
+        String clientId = headerVersion >= 1 ? reader.readNullableString(false) : null;
         List<RawTaggedField> tagged = List.of();
-        if (headerVersion(apiKey, apiVersion) >= 2) {
+        if (headerVersion >= 2) {
             tagged = TaggedFields.readAllUnknown(reader);
         }
         return new RequestHeader(apiKey, apiVersion, correlationId, clientId, tagged);
@@ -42,14 +47,19 @@ public record RequestHeader(short apiKey, short apiVersion, int correlationId, S
         writer.writeInt16(apiKey);
         writer.writeInt16(apiVersion);
         writer.writeInt32(correlationId);
-        writer.writeNullableString(clientId, false);
+        if (headerVersion() >= 1) {
+            writer.writeNullableString(clientId, false);
+        }
         if (headerVersion() >= 2) {
             TaggedFields.writeAllUnknown(writer, unknownTaggedFields);
         }
     }
 
     public int size() {
-        int size = 8 + ProtocolWriter.sizeOfString(clientId, false);
+        int size = 8;
+        if (headerVersion() >= 1) {
+            size += ProtocolWriter.sizeOfString(clientId, false);
+        }
         if (headerVersion() >= 2) {
             size += TaggedFields.sizeOfAllUnknown(unknownTaggedFields);
         }

@@ -50,6 +50,19 @@ class HeaderTest {
     }
 
     @Test
+    void versionZeroHeaderHasNoClientId() {
+        byte[] v0 = {0, 7, 0, 0, 0, 0, 0, 9};
+        var ours = io.fjord.protocol.RequestHeader.read(new ProtocolReader(Unpooled.wrappedBuffer(v0)));
+        assertEquals(0, ours.headerVersion());
+        assertEquals(9, ours.correlationId());
+        assertEquals(null, ours.clientId());
+        ByteBuf out = Unpooled.buffer();
+        ours.write(new ProtocolWriter(out));
+        assertEquals(v0.length, ours.size());
+        assertArrayEquals(v0, bytes(out));
+    }
+
+    @Test
     void nullClientIdRoundTrips() {
         byte[] kafka = kafkaRequestHeader((short) 18, (short) 4, 7, null);
         var ours = io.fjord.protocol.RequestHeader.read(new ProtocolReader(Unpooled.wrappedBuffer(kafka)));
