@@ -8,14 +8,20 @@ import java.util.List;
 
 /**
  * Writes one v2 batch (layout in {@link RecordBatch}). Records keep the offsets they are appended with,
- * strictly increasing and at or after the base offset; baseTimestamp is the first record's timestamp and
- * maxTimestamp the largest, or the log-append time when one is set. Defaults: base offset 0, partition
- * leader epoch -1, no producer (id, epoch and base sequence -1), CreateTime, neither transactional nor
- * control. Keys, values and header values are copied at {@link #build()}, so they must stay readable until
- * then. Not thread-safe.
+ * strictly increasing and at or after the base offset; baseTimestamp is the first record's timestamp (or
+ * the delete horizon, when one is set) and maxTimestamp the largest, or the log-append time when one is
+ * set. The last offset is the last record's unless {@link #lastOffset} fixes a later one. Defaults: base
+ * offset 0, partition leader epoch -1, no producer (id, epoch and base sequence -1), CreateTime, neither
+ * transactional nor control. Keys, values and header values are copied at {@link #build()}, so they must
+ * stay readable until then. Not thread-safe.
+ *
+ * <p>Log compaction rebuilds a batch with fewer records but its original base offset, last offset and
+ * base sequence, so the producer's last sequence stays derivable, and may stamp a delete horizon; a batch
+ * it empties but must keep is written by {@link #emptyCopyOf}.
  */
 public final class RecordBatchBuilder {
     private static final int NO_PRODUCER = -1;
+    private static final long NO_TIMESTAMP = -1;
 
     private final CompressionType compression;
     private final List<Record> records = new ArrayList<>();
@@ -27,6 +33,8 @@ public final class RecordBatchBuilder {
     private boolean transactional;
     private boolean control;
     private Long logAppendTime;
+    private Long lastOffset;
+    private Long deleteHorizonMs;
 
     public RecordBatchBuilder(CompressionType compression) {
         this.compression = compression;
@@ -66,6 +74,21 @@ public final class RecordBatchBuilder {
         return this;
     }
 
+    /** Ends the batch's offset range here rather than at its last record's offset. */
+    public RecordBatchBuilder lastOffset(long lastOffset) {
+        this.lastOffset = lastOffset;
+        return this;
+    }
+
+    /**
+     * Marks the batch with the compaction delete horizon (attribute bit 6), after which the cleaner may
+     * remove its tombstones; it takes baseTimestamp's place, and record timestamps are written relative to it.
+     */
+    public RecordBatchBuilder deleteHorizon(long deleteHorizonMs) {
+        this.deleteHorizonMs = deleteHorizonMs;
+        return this;
+    }
+
     /** Appends a record at the offset after the previous record's, or at the base offset if it is the first. */
     public RecordBatchBuilder append(long timestamp, ByteBuf key, ByteBuf value, List<Record.Header> headers) {
         long offset = records.isEmpty() ? baseOffset : records.get(records.size() - 1).offset() + 1;
@@ -85,11 +108,15 @@ public final class RecordBatchBuilder {
         if (records.isEmpty()) {
             throw new IllegalStateException("a batch needs at least one record");
         }
-        long lastOffsetDelta = records.get(records.size() - 1).offset() - baseOffset;
+        long lastRecordOffset = records.get(records.size() - 1).offset();
+        if (lastOffset != null && lastOffset < lastRecordOffset) {
+            throw new IllegalStateException("last offset " + lastOffset + " precedes the last record's " + lastRecordOffset);
+        }
+        long lastOffsetDelta = (lastOffset != null ? lastOffset : lastRecordOffset) - baseOffset;
         if (records.get(0).offset() < baseOffset || lastOffsetDelta > Integer.MAX_VALUE) {
             throw new IllegalStateException("record offsets must lie within " + Integer.MAX_VALUE + " after the base offset " + baseOffset);
         }
-        long baseTimestamp = records.get(0).timestamp();
+        long baseTimestamp = deleteHorizonMs != null ? deleteHorizonMs : records.get(0).timestamp();
         long maxTimestamp = logAppendTime != null ? logAppendTime
                 : records.stream().mapToLong(Record::timestamp).max().orElseThrow();
         ByteBuf encoded = Unpooled.buffer();
@@ -128,6 +155,33 @@ public final class RecordBatchBuilder {
         return compression.id()
                 | (logAppendTime != null ? RecordBatch.LOG_APPEND_TIME_FLAG : 0)
                 | (transactional ? RecordBatch.TRANSACTIONAL_FLAG : 0)
-                | (control ? RecordBatch.CONTROL_FLAG : 0);
+                | (control ? RecordBatch.CONTROL_FLAG : 0)
+                | (deleteHorizonMs != null ? RecordBatch.DELETE_HORIZON_FLAG : 0);
+    }
+
+    /**
+     * A batch with no records standing in for {@code batch}, as Kafka's cleaner writes one when it removes
+     * every record of a batch it must keep: same base and last offset, partition leader epoch, producer id,
+     * epoch and base sequence, timestamp type and transactional and control flags; uncompressed, no delete
+     * horizon, baseTimestamp -1 (none) and {@code batch}'s maxTimestamp. In a new heap buffer owned by the caller.
+     */
+    public static ByteBuf emptyCopyOf(RecordBatch batch) {
+        int attributes = batch.attributes() & (RecordBatch.LOG_APPEND_TIME_FLAG | RecordBatch.TRANSACTIONAL_FLAG | RecordBatch.CONTROL_FLAG);
+        ByteBuf empty = Unpooled.buffer(RecordBatch.HEADER_SIZE)
+                .writeLong(batch.baseOffset())
+                .writeInt(RecordBatch.HEADER_SIZE - RecordBatch.LOG_OVERHEAD)
+                .writeInt(batch.partitionLeaderEpoch())
+                .writeByte(RecordBatch.MAGIC)
+                .writeInt(0) // crc, computed last
+                .writeShort(attributes)
+                .writeInt(batch.lastOffsetDelta())
+                .writeLong(NO_TIMESTAMP)
+                .writeLong(batch.maxTimestamp())
+                .writeLong(batch.producerId())
+                .writeShort(batch.producerEpoch())
+                .writeInt(batch.baseSequence())
+                .writeInt(0);
+        RecordBatch.wrap(empty).updateCrc();
+        return empty;
     }
 }
