@@ -16,9 +16,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
-import static io.fjord.log.TestBatches.idempotent;
-import static io.fjord.log.TestBatches.marker;
-import static io.fjord.log.TestBatches.transactional;
+import static io.fjord.log.ProducerBatches.idempotent;
+import static io.fjord.log.ProducerBatches.marker;
+import static io.fjord.log.ProducerBatches.transactional;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -149,7 +149,7 @@ class ProducerStateManagerTest {
 
     @Test
     void batchesWithoutAProducerIdAreIgnored() {
-        RecordBatch plain = TestBatches.plain(0, 3, now());
+        RecordBatch plain = ProducerBatches.plain(0, 3, now());
 
         assertEquals(Optional.empty(), producers.validateLeaderAppend(plain));
         producers.update(plain);

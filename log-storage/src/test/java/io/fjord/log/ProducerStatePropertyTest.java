@@ -55,12 +55,12 @@ class ProducerStatePropertyTest {
                 seq[p] = 0;
             }
             RecordBatch batch = switch (step.kind) {
-                case DATA, NEW_EPOCH -> inTxn[p] ? TestBatches.transactional(offset, pid, epoch[p], seq[p], step.records, ts)
-                        : TestBatches.idempotent(offset, pid, epoch[p], seq[p], step.records, ts);
-                case TXN_DATA -> TestBatches.transactional(offset, pid, epoch[p], seq[p], step.records, ts);
-                case COMMIT -> TestBatches.marker(offset, pid, epoch[p], ControlRecordType.COMMIT, step.records, ts);
-                case ABORT -> TestBatches.marker(offset, pid, epoch[p], ControlRecordType.ABORT, step.records, ts);
-                case PLAIN -> TestBatches.plain(offset, step.records, ts);
+                case DATA, NEW_EPOCH -> inTxn[p] ? ProducerBatches.transactional(offset, pid, epoch[p], seq[p], step.records, ts)
+                        : ProducerBatches.idempotent(offset, pid, epoch[p], seq[p], step.records, ts);
+                case TXN_DATA -> ProducerBatches.transactional(offset, pid, epoch[p], seq[p], step.records, ts);
+                case COMMIT -> ProducerBatches.marker(offset, pid, epoch[p], ControlRecordType.COMMIT, step.records, ts);
+                case ABORT -> ProducerBatches.marker(offset, pid, epoch[p], ControlRecordType.ABORT, step.records, ts);
+                case PLAIN -> ProducerBatches.plain(offset, step.records, ts);
             };
             switch (step.kind) {
                 case DATA, NEW_EPOCH, TXN_DATA -> seq[p] = BatchMetadata.addToSequence(seq[p], step.records);

@@ -42,14 +42,15 @@ public final class RecordBatch implements Iterable<Record> {
     /** The default limit on a compressed batch's decompressed records. */
     public static final int DEFAULT_MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024;
 
-    static final int BATCH_LENGTH_OFFSET = 8;
-    static final int MAGIC_OFFSET = 16;
+    /** Field positions that readers of batch headers in files (log segments) need without a whole batch. */
+    public static final int BATCH_LENGTH_OFFSET = 8;
+    public static final int MAGIC_OFFSET = 16;
+    public static final int LAST_OFFSET_DELTA_OFFSET = 23;
+    public static final int MAX_TIMESTAMP_OFFSET = 35;
     private static final int PARTITION_LEADER_EPOCH_OFFSET = 12;
     private static final int CRC_OFFSET = 17;
     private static final int ATTRIBUTES_OFFSET = 21;
-    private static final int LAST_OFFSET_DELTA_OFFSET = 23;
     private static final int BASE_TIMESTAMP_OFFSET = 27;
-    private static final int MAX_TIMESTAMP_OFFSET = 35;
     private static final int PRODUCER_ID_OFFSET = 43;
     private static final int PRODUCER_EPOCH_OFFSET = 51;
     private static final int BASE_SEQUENCE_OFFSET = 53;

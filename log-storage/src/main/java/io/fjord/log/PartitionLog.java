@@ -1,0 +1,666 @@
+package io.fjord.log;
+
+import io.fjord.protocol.records.CorruptRecordException;
+import io.fjord.protocol.records.RecordBatch;
+import io.fjord.protocol.records.RecordBatches;
+import io.fjord.protocol.records.TimestampType;
+import io.netty.buffer.ByteBuf;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The log of one topic-partition: directory {@code <log dir>/<topic>-<partition>/} holding
+ * {@link LogSegment}s named by their 20-digit base offsets, kept in a skip-list map by base offset; the
+ * last is the active segment, which takes appends. Other files in the directory (checkpoints, snapshots)
+ * are left alone.
+ *
+ * <p>Invariants: first segment base <= log start offset <= log end offset; the log end offset is the
+ * offset after the last batch, or the active segment's base when it is empty (segments may be empty,
+ * e.g. after a truncation into a gap); segments below the recovery point have been fsynced. A torn or corrupt tail found on
+ * open is cut and logged, never served. Every I/O error is reported to the {@link LogDirFailureListener}
+ * and surfaces as {@link KafkaStorageException}.
+ *
+ * <p>Thread-safety: appends, rolls, truncations, deletions and close are serialized by one lock per
+ * partition. Reads and lookups take no lock and may run concurrently with them: they see a consistent
+ * (log end offset, active segment position) snapshot and never a partial batch. fsync runs outside the
+ * lock. Deleted segments keep their open files for file.delete.delay.ms, so reads already holding a
+ * {@link FileSlice} can finish; after {@link #close} no read may be in flight.
+ */
+public final class PartitionLog implements Closeable {
+    private static final Logger log = LoggerFactory.getLogger(PartitionLog.class);
+    private static final Pattern SEGMENT_FILE = Pattern.compile("(\\d{20})(\\.log|\\.index|\\.timeindex)");
+
+    /**
+     * Hooks for state kept beside the log (producer state, leader-epoch cache). All run under the log's
+     * lock, in offset order; batch views are valid only during the call.
+     */
+    public interface Listener {
+        Listener NONE = new Listener() {
+        };
+
+        /**
+         * Before a leader append is given offsets, with its validated batches: throw to reject the whole
+         * append (e.g. an out-of-order producer sequence) with nothing written.
+         */
+        default void beforeLeaderAppend(List<RecordBatch> batches) {
+        }
+
+        /** A batch was appended (as leader or follower), with its final offsets and leader epoch. */
+        default void onAppend(RecordBatch batch) {
+        }
+
+        /** A batch was verified while opening the log after an unclean shutdown, or to rebuild a corrupt index. */
+        default void onRecover(RecordBatch batch) {
+        }
+
+        /**
+         * Everything at or after {@code logEndOffset} was removed: by truncateTo, truncateFullyAndStartAt
+         * (then followed by onLogStartOffset with the same offset), or by recovery cutting a corrupt tail.
+         */
+        default void onTruncate(long logEndOffset) {
+        }
+
+        /** The log start offset moved forward (DeleteRecords) or was reset by truncateFullyAndStartAt. */
+        default void onLogStartOffset(long logStartOffset) {
+        }
+    }
+
+    /** The log end offset with the active segment's base offset and size at that offset, published together. */
+    private record LogEnd(long offset, long segmentBaseOffset, int position) {
+    }
+
+    private final Path dir;
+    private final LogConfig config;
+    private final LogEnvironment env;
+    private final Listener listener;
+    private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
+    private final Set<LogSegment> pendingDeletion = ConcurrentHashMap.newKeySet();
+    private final Object lock = new Object();
+    private volatile LogEnd end;
+    private volatile long logStartOffset;
+    private volatile long recoveryPoint;
+    private long lastFlushMs;
+    private long truncations;
+    private volatile boolean closed;
+
+    private PartitionLog(Path dir, LogConfig config, LogEnvironment env, Listener listener) {
+        this.dir = dir;
+        this.config = config;
+        this.env = env;
+        this.listener = listener;
+    }
+
+    /**
+     * Opens (creating if needed) the log in {@code dir}. After a clean shutdown nothing is scanned: segments
+     * are trusted and only their indexes sanity-checked. Otherwise the segment holding the recovery point
+     * and all later ones are recovered; a corrupt index in any segment also gets that segment recovered. A
+     * recovered segment with an invalid tail is cut there and all later segments are deleted.
+     */
+    public static PartitionLog open(Path dir, LogConfig config, LoadState state, LogEnvironment env, Listener listener) {
+        PartitionLog partitionLog = new PartitionLog(dir, config, env, listener);
+        synchronized (partitionLog.lock) {
+            try {
+                partitionLog.io("open", () -> {
+                    partitionLog.load(state);
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                for (LogSegment segment : partitionLog.segments.values()) {
+                    try {
+                        segment.close();
+                    } catch (IOException closeFailure) {
+                        e.addSuppressed(closeFailure);
+                    }
+                }
+                throw e;
+            }
+        }
+        return partitionLog;
+    }
+
+    private void load(LoadState state) throws IOException {
+        Files.createDirectories(dir);
+        for (long baseOffset : segmentBaseOffsetsOnDisk()) {
+            segments.put(baseOffset, openSegment(baseOffset));
+        }
+        if (segments.isEmpty()) {
+            segments.put(state.logStartOffset(), openSegment(state.logStartOffset()));
+        }
+        Long recoverFrom = state.cleanShutdown() ? null
+                : Objects.requireNonNullElse(segments.floorKey(state.recoveryPoint()), segments.firstKey());
+        boolean cut = false;
+        for (LogSegment segment : List.copyOf(segments.values())) {
+            if (cut) {
+                deleteSegment(segment);
+            } else if ((recoverFrom != null && segment.baseOffset() >= recoverFrom) || !segment.indexesLookValid()) {
+                cut = recoverSegment(segment);
+            }
+        }
+        LogSegment active = activeSegment();
+        active.resizeIndexesToMax();
+        long endOffset = active.readNextOffset();
+        end = new LogEnd(endOffset, active.baseOffset(), active.size());
+        logStartOffset = Math.max(state.logStartOffset(), segments.firstKey());
+        recoveryPoint = endOffset;
+        lastFlushMs = env.time().milliseconds();
+        if (logStartOffset > endOffset) {
+            log.warn("{}: log start offset {} is beyond the log end offset {}; starting the log afresh there", dir, logStartOffset, endOffset);
+            truncateFullyLocked(logStartOffset);
+        } else if (cut) {
+            listener.onTruncate(endOffset);
+        }
+    }
+
+    private List<Long> segmentBaseOffsetsOnDisk() throws IOException {
+        List<Long> logs = new ArrayList<>();
+        List<Path> indexes = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                Matcher segmentFile = SEGMENT_FILE.matcher(name);
+                if (name.endsWith(LogSegment.DELETED_SUFFIX)) {
+                    Files.deleteIfExists(file);
+                } else if (segmentFile.matches() && segmentFile.group(2).equals(LogSegment.LOG_SUFFIX)) {
+                    logs.add(Long.parseLong(segmentFile.group(1)));
+                } else if (segmentFile.matches()) {
+                    indexes.add(file);
+                }
+            }
+        }
+        for (Path index : indexes) {
+            String name = index.getFileName().toString();
+            if (!Files.exists(index.resolveSibling(name.substring(0, 20) + LogSegment.LOG_SUFFIX))) {
+                Files.delete(index);
+            }
+        }
+        Collections.sort(logs);
+        return logs;
+    }
+
+    /** Recovers one segment during open; true if it had an invalid tail that was cut. */
+    private boolean recoverSegment(LogSegment segment) throws IOException {
+        long truncated = segment.recover(listener::onRecover);
+        segment.flush();
+        if (segment != activeSegment()) {
+            segment.onBecomeInactive();
+        }
+        if (truncated > 0) {
+            log.warn("{}: cut {} invalid bytes off the end of {}; later segments are deleted", dir, truncated, segment.logFile());
+        }
+        return truncated > 0;
+    }
+
+    private LogSegment openSegment(long baseOffset) throws IOException {
+        long jitter = config.segmentJitterMs() == 0 ? 0
+                : ThreadLocalRandom.current().nextLong(Math.min(config.segmentJitterMs(), config.segmentMs()));
+        return LogSegment.open(dir, baseOffset, config, jitter, env.time(), env.channels());
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public long logStartOffset() {
+        return logStartOffset;
+    }
+
+    public long logEndOffset() {
+        return end.offset();
+    }
+
+    /** Everything below this offset is fsynced; the log manager checkpoints it. */
+    public long recoveryPoint() {
+        return recoveryPoint;
+    }
+
+    Collection<LogSegment> segments() {
+        return Collections.unmodifiableCollection(segments.values());
+    }
+
+    private LogSegment activeSegment() {
+        return segments.lastEntry().getValue();
+    }
+
+    /**
+     * Appends a produce request's batches as leader. Each must be a whole, CRC-valid v2 batch no larger
+     * than max.message.bytes; they get offsets from the log end offset and {@code leaderEpoch} written in
+     * place in {@code batches} (and LogAppendTime with a fresh CRC, for such topics), then are written
+     * exactly as they are. The caller keeps ownership of the buffer.
+     *
+     * @throws CorruptRecordException        a batch is malformed or fails its CRC, or none is present
+     * @throws RecordTooLargeException       a batch exceeds max.message.bytes
+     * @throws RecordBatchTooLargeException  the batches together exceed segment.bytes
+     */
+    public AppendResult append(ByteBuf batches, int leaderEpoch) {
+        List<RecordBatch> validated = validate(batches, true);
+        AppendResult result;
+        synchronized (lock) {
+            ensureOpen();
+            listener.beforeLeaderAppend(validated);
+            long now = env.time().milliseconds();
+            long nextOffset = end.offset();
+            for (RecordBatch batch : validated) {
+                batch.setBaseOffset(nextOffset);
+                batch.setPartitionLeaderEpoch(leaderEpoch);
+                if (config.logAppendTime()) {
+                    batch.setMaxTimestamp(TimestampType.LOG_APPEND_TIME, now);
+                }
+                nextOffset = batch.nextOffset();
+            }
+            appendLocked(batches, validated, now);
+            result = new AppendResult(validated.get(0).baseOffset(), nextOffset - 1, config.logAppendTime() ? now : -1, logStartOffset);
+        }
+        flushIfTooManyUnflushed();
+        return result;
+    }
+
+    /**
+     * Appends batches fetched from the leader, keeping their offsets, epochs and timestamps. Their offsets
+     * must increase and start at or after the log end offset (a gap is allowed).
+     *
+     * @throws UnexpectedAppendOffsetException offsets below the log end offset or not increasing
+     * @throws CorruptRecordException          a batch is malformed or fails its CRC
+     */
+    public AppendResult appendAsFollower(ByteBuf batches) {
+        List<RecordBatch> validated = validate(batches, false);
+        AppendResult result;
+        synchronized (lock) {
+            ensureOpen();
+            long expected = end.offset();
+            for (RecordBatch batch : validated) {
+                if (batch.baseOffset() < expected) {
+                    throw new UnexpectedAppendOffsetException("batch at offset " + batch.baseOffset() + " does not follow offset "
+                            + (expected - 1) + " in " + dir, validated.get(0).baseOffset());
+                }
+                expected = batch.nextOffset();
+            }
+            appendLocked(batches, validated, env.time().milliseconds());
+            result = new AppendResult(validated.get(0).baseOffset(), expected - 1, -1, logStartOffset);
+        }
+        flushIfTooManyUnflushed();
+        return result;
+    }
+
+    private List<RecordBatch> validate(ByteBuf batches, boolean leader) {
+        List<RecordBatch> validated = new ArrayList<>();
+        int covered = 0;
+        for (RecordBatch batch : new RecordBatches(batches)) {
+            if (leader && batch.sizeInBytes() > config.maxMessageBytes()) {
+                throw new RecordTooLargeException("batch of " + batch.sizeInBytes() + " bytes exceeds max.message.bytes "
+                        + config.maxMessageBytes() + " of " + dir);
+            }
+            batch.ensureValid();
+            if (batch.lastOffsetDelta() < 0) {
+                throw new CorruptRecordException("negative last offset delta " + batch.lastOffsetDelta());
+            }
+            validated.add(batch);
+            covered += batch.sizeInBytes();
+        }
+        if (validated.isEmpty()) {
+            throw new CorruptRecordException("no record batch in " + batches.readableBytes() + " bytes");
+        }
+        if (covered != batches.readableBytes()) {
+            throw new CorruptRecordException(batches.readableBytes() - covered + " bytes follow the last whole batch");
+        }
+        if (covered > config.segmentBytes()) {
+            throw new RecordBatchTooLargeException("append of " + covered + " bytes exceeds segment.bytes " + config.segmentBytes() + " of " + dir);
+        }
+        return validated;
+    }
+
+    private void appendLocked(ByteBuf batches, List<RecordBatch> validated, long now) {
+        long maxTimestamp = validated.stream().mapToLong(RecordBatch::maxTimestamp).max().orElseThrow();
+        long firstOffset = validated.get(0).baseOffset();
+        long lastOffset = validated.get(validated.size() - 1).lastOffset();
+        LogSegment active = io("append", () -> {
+            LogSegment segment = activeSegment();
+            if (segment.shouldRoll(config, batches.readableBytes(), maxTimestamp, lastOffset, now)) {
+                segment = rollLocked(firstOffset);
+            }
+            segment.append(batches);
+            return segment;
+        });
+        end = new LogEnd(lastOffset + 1, active.baseOffset(), active.size());
+        validated.forEach(listener::onAppend);
+    }
+
+    /** Starts a new active segment at the log end offset, unless the active segment is empty. */
+    public void roll() {
+        synchronized (lock) {
+            ensureOpen();
+            LogSegment active = io("roll", () -> rollLocked(end.offset()));
+            end = new LogEnd(end.offset(), active.baseOffset(), active.size());
+        }
+    }
+
+    /**
+     * Makes a new active segment at {@code baseOffset} (at or after the log end offset), unless the active
+     * segment is empty and already there; the old one's indexes are trimmed and its fsync scheduled.
+     */
+    private LogSegment rollLocked(long baseOffset) throws IOException {
+        LogSegment previous = activeSegment();
+        if (previous.size() == 0 && previous.baseOffset() == baseOffset) {
+            return previous;
+        }
+        LogSegment next = openSegment(baseOffset);
+        segments.put(baseOffset, next);
+        previous.onBecomeInactive();
+        env.scheduler().scheduleOnce("flush " + dir.getFileName(), () -> flush(baseOffset), 0);
+        return next;
+    }
+
+    /**
+     * The bytes to return for a fetch at {@code fetchOffset}: from the batch holding it (or the next one),
+     * batches wholly below {@code maxOffsetExclusive} (e.g. the high watermark), at most {@code maxBytes}
+     * except that with {@code minOneBatch} the first batch comes whole even if larger (as Kafka does);
+     * without it a first batch larger than {@code maxBytes} gives an empty slice. Bytes come from one
+     * segment only; empty at the log end offset.
+     *
+     * @throws OffsetOutOfRangeException {@code fetchOffset} is outside [log start offset, log end offset]
+     */
+    public FileSlice read(long fetchOffset, int maxBytes, long maxOffsetExclusive, boolean minOneBatch) {
+        LogEnd logEnd = end;
+        long startOffset = logStartOffset;
+        if (fetchOffset < startOffset || fetchOffset > logEnd.offset()) {
+            throw new OffsetOutOfRangeException("offset " + fetchOffset + " is outside [" + startOffset + ", " + logEnd.offset()
+                    + "] of " + dir);
+        }
+        return io("read", () -> {
+            Map.Entry<Long, LogSegment> entry = segments.floorEntry(fetchOffset);
+            if (entry == null) {
+                throw new OffsetOutOfRangeException("offset " + fetchOffset + " is below the first segment of " + dir);
+            }
+            if (fetchOffset >= Math.min(maxOffsetExclusive, logEnd.offset())) {
+                return entry.getValue().emptySlice(fetchOffset);
+            }
+            while (true) {
+                LogSegment segment = entry.getValue();
+                Map.Entry<Long, LogSegment> next = segments.higherEntry(entry.getKey());
+                int maxPosition = next != null && maxOffsetExclusive >= next.getKey() ? segment.size()
+                        : maxOffsetExclusive >= logEnd.offset() && segment.baseOffset() == logEnd.segmentBaseOffset() ? logEnd.position()
+                        : segment.positionOf(maxOffsetExclusive);
+                FileSlice slice = segment.read(fetchOffset, maxBytes, maxPosition, minOneBatch);
+                if (slice != null) {
+                    return slice;
+                }
+                if (next == null) {
+                    return segment.emptySlice(fetchOffset);
+                }
+                entry = next;
+            }
+        });
+    }
+
+    /**
+     * The first record, in offset order from the log start offset, whose timestamp is at or after
+     * {@code timestamp} (ListOffsets by time); empty if there is none.
+     */
+    public Optional<TimestampAndOffset> offsetForTimestamp(long timestamp) {
+        long startOffset = logStartOffset;
+        return io("timestamp lookup", () -> {
+            for (LogSegment segment : segmentsFrom(startOffset)) {
+                Optional<TimestampAndOffset> found = segment.findOffsetByTimestamp(timestamp, startOffset);
+                if (found.isPresent()) {
+                    return found;
+                }
+            }
+            return Optional.empty();
+        });
+    }
+
+    /**
+     * The first record, from the log start offset, with the largest timestamp (ListOffsets MAX_TIMESTAMP);
+     * empty if no record has a timestamp.
+     */
+    public Optional<TimestampAndOffset> maxTimestampOffset() {
+        long startOffset = logStartOffset;
+        return io("max timestamp lookup", () -> {
+            Iterator<LogSegment> candidates = segmentsFrom(startOffset).iterator();
+            Optional<TimestampAndOffset> inFirst = candidates.next().maxTimestampRecord(startOffset);
+            long bestTimestamp = inFirst.map(TimestampAndOffset::timestamp).orElse(-1L);
+            LogSegment better = null;
+            while (candidates.hasNext()) {
+                LogSegment segment = candidates.next();
+                if (segment.maxTimestamp() > bestTimestamp) {
+                    better = segment;
+                    bestTimestamp = segment.maxTimestamp();
+                }
+            }
+            return better == null ? inFirst : better.maxTimestampRecord(better.baseOffset());
+        });
+    }
+
+    /** The segment holding {@code offset} (or the first, if none does) and all later ones. */
+    private Collection<LogSegment> segmentsFrom(long offset) {
+        return segments.tailMap(Objects.requireNonNullElse(segments.floorKey(offset), segments.firstKey())).values();
+    }
+
+    /**
+     * Removes everything at or after {@code offset} (a follower diverging from its leader), which becomes
+     * the log end offset: later segments are deleted, and a batch holding {@code offset} goes whole. When
+     * the remaining data ends before {@code offset} (a batch straddled it, or a gap), an empty segment
+     * starts at {@code offset} so the log end offset survives a restart. Below the log start offset this is
+     * {@link #truncateFullyAndStartAt}. Nothing happens at or beyond the log end offset.
+     */
+    public void truncateTo(long offset) {
+        synchronized (lock) {
+            ensureOpen();
+            if (offset >= end.offset()) {
+                return;
+            }
+            if (offset < logStartOffset) {
+                truncateFullyLocked(offset);
+                return;
+            }
+            truncations++;
+            LogSegment active = io("truncation", () -> {
+                for (LogSegment segment : List.copyOf(segments.tailMap(offset, false).values())) {
+                    deleteSegment(segment);
+                }
+                LogSegment segment = activeSegment();
+                segment.truncateTo(offset);
+                return segment.readNextOffset() < offset ? rollLocked(offset) : segment;
+            });
+            end = new LogEnd(offset, active.baseOffset(), active.size());
+            recoveryPoint = Math.min(recoveryPoint, offset);
+            listener.onTruncate(offset);
+        }
+    }
+
+    /** Deletes every segment and starts an empty log at {@code offset}, which becomes both start and end offset. */
+    public void truncateFullyAndStartAt(long offset) {
+        synchronized (lock) {
+            ensureOpen();
+            truncateFullyLocked(offset);
+        }
+    }
+
+    private void truncateFullyLocked(long offset) {
+        truncations++;
+        io("truncation", () -> {
+            List<LogSegment> old = List.copyOf(segments.values());
+            LogSegment sameBase = segments.get(offset);
+            if (sameBase != null) {
+                sameBase.renameToDeleted();
+            }
+            segments.put(offset, openSegment(offset));
+            for (LogSegment replaced : old) {
+                deleteSegment(replaced);
+            }
+            return null;
+        });
+        end = new LogEnd(offset, offset, 0);
+        logStartOffset = offset;
+        recoveryPoint = offset;
+        listener.onTruncate(offset);
+        listener.onLogStartOffset(offset);
+    }
+
+    /**
+     * Moves the log start offset forward to {@code offset} (DeleteRecords, retention) and deletes the
+     * segments wholly below it; does nothing if it is not above the current start.
+     *
+     * @throws OffsetOutOfRangeException {@code offset} is beyond the log end offset
+     */
+    public void deleteRecordsBefore(long offset) {
+        synchronized (lock) {
+            ensureOpen();
+            if (offset > end.offset()) {
+                throw new OffsetOutOfRangeException("cannot delete records before " + offset + ", beyond the log end offset "
+                        + end.offset() + " of " + dir);
+            }
+            if (offset <= logStartOffset) {
+                return;
+            }
+            logStartOffset = offset;
+            io("segment deletion", () -> {
+                for (LogSegment segment : List.copyOf(segments.headMap(segments.floorKey(offset), false).values())) {
+                    deleteSegment(segment);
+                }
+                return null;
+            });
+            listener.onLogStartOffset(offset);
+        }
+    }
+
+    /** Renames the segment's files to {@code .deleted} and deletes them after file.delete.delay.ms. */
+    private void deleteSegment(LogSegment segment) throws IOException {
+        segments.remove(segment.baseOffset(), segment);
+        segment.renameToDeleted();
+        pendingDeletion.add(segment);
+        env.scheduler().scheduleOnce("delete " + segment.logFile().getFileName(), () -> {
+            if (pendingDeletion.remove(segment)) {
+                io("file deletion", () -> {
+                    segment.deleteFiles();
+                    return null;
+                });
+            }
+        }, config.fileDeleteDelayMs());
+    }
+
+    /**
+     * Fsyncs every segment holding data between the recovery point and {@code offset} (at most the log end
+     * offset), then advances the recovery point, unless a truncation ran meanwhile. Appends go on during
+     * the fsync.
+     */
+    public void flush(long offset) {
+        List<LogSegment> toFlush;
+        long target;
+        long truncationsBefore;
+        synchronized (lock) {
+            target = Math.min(offset, end.offset());
+            if (closed || target <= recoveryPoint) {
+                return;
+            }
+            toFlush = segmentsFrom(recoveryPoint).stream().takeWhile(segment -> segment.baseOffset() < target).toList();
+            truncationsBefore = truncations;
+        }
+        io("flush", () -> {
+            for (LogSegment segment : toFlush) {
+                segment.flush();
+            }
+            return null;
+        });
+        synchronized (lock) {
+            if (truncations == truncationsBefore && target > recoveryPoint) {
+                recoveryPoint = target;
+            }
+            lastFlushMs = env.time().milliseconds();
+        }
+    }
+
+    /** Flushes if flush.ms has passed since the last flush; the log manager calls this periodically. */
+    public void flushIfDue() {
+        long sinceLastFlush;
+        synchronized (lock) {
+            sinceLastFlush = env.time().milliseconds() - lastFlushMs;
+        }
+        if (sinceLastFlush >= config.flushMs() && end.offset() > recoveryPoint) {
+            flush(end.offset());
+        }
+    }
+
+    private void flushIfTooManyUnflushed() {
+        if (end.offset() - recoveryPoint >= config.flushMessages()) {
+            flush(end.offset());
+        }
+    }
+
+    /**
+     * Fsyncs what is unflushed, trims the active segment's indexes and closes every segment, including
+     * those still waiting for deletion (their files go now). Afterwards the recovery point is the log end
+     * offset. Later calls do nothing.
+     */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            io("close", () -> {
+                activeSegment().onBecomeInactive();
+                for (LogSegment segment : segmentsFrom(recoveryPoint)) {
+                    segment.flush();
+                }
+                for (LogSegment segment : segments.values()) {
+                    segment.close();
+                }
+                for (LogSegment segment : pendingDeletion) {
+                    segment.deleteFiles();
+                }
+                pendingDeletion.clear();
+                return null;
+            });
+            recoveryPoint = end.offset();
+            closed = true;
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("log " + dir + " is closed");
+        }
+    }
+
+    /** Runs {@code action}; an I/O error is reported as a log directory failure, unless the log was closed under it. */
+    private <T> T io(String operation, IoAction<T> action) {
+        try {
+            return action.run();
+        } catch (IOException e) {
+            if (!closed) {
+                env.failures().onFailure(dir.getParent(), e);
+            }
+            throw new KafkaStorageException(operation + " failed in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface IoAction<T> {
+        T run() throws IOException;
+    }
+
+    @Override
+    public String toString() {
+        return "PartitionLog(" + dir + ", start=" + logStartOffset + ", end=" + end.offset() + ")";
+    }
+}
