@@ -23,7 +23,8 @@ import java.util.function.Consumer;
  * byte for byte as appended (offsets already assigned), with its sparse {@link OffsetIndex}
  * ({@code .index}) and {@link TimeIndex} ({@code .timeindex}). Every offset in it lies in
  * [base offset, base offset + 2^31), so index entries store offsets relative to the base. Deletion first
- * renames the three files with a {@code .deleted} suffix; {@link #deleteFiles} removes them later.
+ * renames the three files with a {@code .deleted} suffix; {@link #deleteFiles} removes them later. A segment the
+ * cleaner writes carries {@value #CLEANED_SUFFIX}, then {@value #SWAP_SUFFIX}, until it is swapped into its log.
  *
  * <p>Invariants: bytes [0, size) are whole batches with increasing offsets; index entries point at batch
  * starts within them; the in-memory max timestamp is the largest batch max timestamp among them, paired

@@ -34,8 +34,9 @@ import java.util.regex.Pattern;
 /**
  * The log of one topic-partition: directory {@code <log dir>/<topic>-<partition>/} holding
  * {@link LogSegment}s named by their 20-digit base offsets, kept in a skip-list map by base offset; the
- * last is the active segment, which takes appends. Other files in the directory (checkpoints, snapshots)
- * are left alone.
+ * last is the active segment, which takes appends. The cleaner swaps rewritten segments in through
+ * {@link #replaceSegments}; {@code .cleaned} and {@code .swap} files of a swap a crash interrupted are settled on open.
+ * Other files in the directory (checkpoints, snapshots) are left alone.
  *
  * <p>Invariants: first segment base <= log start offset <= log end offset; the log end offset is the
  * offset after the last batch, or the active segment's base when it is empty (segments may be empty,
@@ -43,7 +44,7 @@ import java.util.regex.Pattern;
  * open is cut and logged, never served. Every I/O error is reported to the {@link LogDirFailureListener}
  * and surfaces as {@link KafkaStorageException}.
  *
- * <p>Thread-safety: appends, rolls, truncations, deletions and close are serialized by one lock per
+ * <p>Thread-safety: appends, rolls, truncations, deletions, segment swaps and close are serialized by one lock per
  * partition. Reads and lookups take no lock and may run concurrently with them: they see a consistent
  * (log end offset, active segment position) snapshot and never a partial batch. fsync runs outside the
  * lock. Deleted segments keep their open files for file.delete.delay.ms, so reads already holding a

@@ -36,7 +36,8 @@ import java.util.stream.Collectors;
  * after a round that found nothing to clean. Tests drive rounds with {@link #cleanOnce()} instead.
  *
  * <p>Thread-safe: the registry, the set of logs being cleaned and the checkpoint files are guarded by one lock,
- * never held while a log is cleaned; a log is cleaned by one thread at a time.
+ * never held while a log is cleaned; a log is cleaned by one thread at a time. Logs must be removed, or the cleaner
+ * closed, before they are closed: a closed log's files read as I/O errors.
  */
 public final class LogCleaner implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(LogCleaner.class);
@@ -74,6 +75,18 @@ public final class LogCleaner implements Closeable {
         uncleanable.remove(partition);
         if (removed != null) {
             writeCheckpoint(removed, null);
+        }
+    }
+
+    /**
+     * Moves a compacted partition's checkpoint back to {@code offset} if it lies beyond, as Kafka does when a log is
+     * truncated (the log manager passes the active segment's base offset afterwards), so re-appended data counts as dirty.
+     */
+    public synchronized void truncateCheckpoint(TopicPartition partition, long offset) {
+        CleanableLog cleanable = logs.get(partition);
+        if (cleanable != null && cleanable.log().config().compact()
+                && CleanerCheckpoints.read(cleanable.logDir()).getOrDefault(partition, 0L) > offset) {
+            writeCheckpoint(cleanable, offset);
         }
     }
 

@@ -127,7 +127,7 @@ final class CleanerTestLogs implements AutoCloseable {
     }
 
     static LogCleaner cleaner(MockTime time, int dedupeBytes) {
-        return new LogCleaner(new CleanerConfig(1, dedupeBytes, 0.9, 64 * 1024, 15_000, true), time, LogDirFailureListener.IGNORE);
+        return new LogCleaner(new CleanerConfig(1, dedupeBytes, 0.9, 512, 15_000, true), time, LogDirFailureListener.IGNORE);
     }
 
     @Override

@@ -314,6 +314,22 @@ class LogCleanerTest {
     }
 
     @Test
+    void aTruncationBelowTheCheckpointMovesItBack() {
+        // given
+        PartitionLog log = compactedLog(compacted());
+        logs.appendEach(log, "k1", "a", "k1", "b", "k1", "c");
+        log.roll();
+        assertTrue(cleaner.cleanOnce());
+
+        // when
+        cleaner.truncateCheckpoint(TOPIC_0, 4);
+        cleaner.truncateCheckpoint(TOPIC_0, 2);
+
+        // then
+        assertEquals(Map.of(TOPIC_0, 2L), checkpoints(root));
+    }
+
+    @Test
     void startedThreadsCleanInTheBackgroundAndStopOnClose() throws InterruptedException {
         // given
         LogCleaner threaded = new LogCleaner(new CleanerConfig(2, 1 << 16, 0.9, 1024, 5, true), logs.time,
