@@ -23,7 +23,8 @@ import java.util.function.Consumer;
  * byte for byte as appended (offsets already assigned), with its sparse {@link OffsetIndex}
  * ({@code .index}) and {@link TimeIndex} ({@code .timeindex}). Every offset in it lies in
  * [base offset, base offset + 2^31), so index entries store offsets relative to the base. Deletion first
- * renames the three files with a {@code .deleted} suffix; {@link #deleteFiles} removes them later.
+ * renames the three files with a {@code .deleted} suffix; {@link #deleteFiles} removes them later. A segment the
+ * cleaner writes carries {@value #CLEANED_SUFFIX}, then {@value #SWAP_SUFFIX}, until it is swapped into its log.
  *
  * <p>Invariants: bytes [0, size) are whole batches with increasing offsets; index entries point at batch
  * starts within them; the in-memory max timestamp is the largest batch max timestamp among them, paired
@@ -40,6 +41,10 @@ public final class LogSegment implements Closeable {
     static final String INDEX_SUFFIX = ".index";
     static final String TIME_INDEX_SUFFIX = ".timeindex";
     static final String DELETED_SUFFIX = ".deleted";
+    /** The suffix of a segment the cleaner is still writing; such files are deleted when the log opens. */
+    public static final String CLEANED_SUFFIX = ".cleaned";
+    /** The suffix of a cleaned segment being swapped in; the log completes the swap when it opens. */
+    public static final String SWAP_SUFFIX = ".swap";
     private static final long UNKNOWN = Long.MIN_VALUE;
 
     private final long baseOffset;
@@ -78,9 +83,15 @@ public final class LogSegment implements Closeable {
      */
     public static LogSegment open(Path dir, long baseOffset, LogConfig config, long rollJitterMs, Time time,
                                   FileChannelFactory channels) throws IOException {
-        Path logFile = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
-        Path indexFile = dir.resolve(fileName(baseOffset, INDEX_SUFFIX));
-        Path timeIndexFile = dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX));
+        return open(dir, baseOffset, "", config, rollJitterMs, time, channels);
+    }
+
+    /** As {@link #open(Path, long, LogConfig, long, Time, FileChannelFactory)}, for files named with {@code fileSuffix} appended. */
+    static LogSegment open(Path dir, long baseOffset, String fileSuffix, LogConfig config, long rollJitterMs, Time time,
+                           FileChannelFactory channels) throws IOException {
+        Path logFile = dir.resolve(fileName(baseOffset, LOG_SUFFIX) + fileSuffix);
+        Path indexFile = dir.resolve(fileName(baseOffset, INDEX_SUFFIX) + fileSuffix);
+        Path timeIndexFile = dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX) + fileSuffix);
         boolean indexFilesWereMissing = !Files.exists(indexFile) || !Files.exists(timeIndexFile);
         FileChannel channel = channels.open(logFile);
         OffsetIndex offsetIndex = null;
@@ -208,6 +219,38 @@ public final class LogSegment implements Closeable {
 
     FileSlice emptySlice(long offset) {
         return new FileSlice(channel, 0, 0, offset);
+    }
+
+    /**
+     * A heap copy of whole batches from {@code position}, a batch boundary: as many as fit in {@code maxBytes}, but at
+     * least the first however large it is; empty at the end of the segment. The cleaner reads inactive segments so.
+     */
+    public ByteBuf readBatches(int position, int maxBytes) throws IOException {
+        int limit = size;
+        BatchHeader first = BatchHeader.read(channel, position, limit, ByteBuffer.allocate(BatchHeader.BYTES));
+        if (first == null) {
+            return Unpooled.EMPTY_BUFFER;
+        }
+        ByteBuffer bytes = ByteBuffer.allocate(Math.max(first.size(), Math.min(maxBytes, limit - position)));
+        if (!readFully(channel, bytes, position)) {
+            throw new IOException("segment " + logFile + " ends before its size " + limit);
+        }
+        ByteBuf batches = Unpooled.wrappedBuffer(bytes.flip());
+        int whole = first.size();
+        while (whole + RecordBatch.HEADER_SIZE <= batches.writerIndex()) {
+            int next = RecordBatch.LOG_OVERHEAD + batches.getInt(whole + RecordBatch.BATCH_LENGTH_OFFSET);
+            if (next < RecordBatch.HEADER_SIZE || next > batches.writerIndex() - whole) {
+                break;
+            }
+            whole += next;
+        }
+        return batches.writerIndex(whole);
+    }
+
+    /** The max timestamp of the first batch, -1 when the segment is empty or the batch has none (max.compaction.lag.ms counts from it). */
+    public long firstBatchMaxTimestamp() throws IOException {
+        BatchHeader first = new HeaderCursor(0, size).next();
+        return first == null ? -1 : first.maxTimestamp();
     }
 
     /** The header of the first batch whose last offset is at or after {@code offset}, or null. */
@@ -474,6 +517,21 @@ public final class LogSegment implements Closeable {
         logFile = Files.move(file, deletedName(file), StandardCopyOption.REPLACE_EXISTING);
         offsetIndex.renameTo(deletedName(offsetIndex.file()));
         timeIndex.renameTo(deletedName(timeIndex.file()));
+    }
+
+    /** Renames the three files from names ending in {@code from} to names ending in {@code to} instead (either may be ""). */
+    public void changeFileSuffix(String from, String to) throws IOException {
+        logFile = Files.move(logFile, replaceSuffix(logFile, from, to), StandardCopyOption.REPLACE_EXISTING);
+        offsetIndex.renameTo(replaceSuffix(offsetIndex.file(), from, to));
+        timeIndex.renameTo(replaceSuffix(timeIndex.file(), from, to));
+    }
+
+    private static Path replaceSuffix(Path file, String from, String to) {
+        String name = file.getFileName().toString();
+        if (!name.endsWith(from)) {
+            throw new IllegalStateException(file + " does not end in '" + from + "'");
+        }
+        return file.resolveSibling(name.substring(0, name.length() - from.length()) + to);
     }
 
     private static Path deletedName(Path file) {

@@ -10,9 +10,12 @@ import org.slf4j.LoggerFactory;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -31,8 +34,9 @@ import java.util.regex.Pattern;
 /**
  * The log of one topic-partition: directory {@code <log dir>/<topic>-<partition>/} holding
  * {@link LogSegment}s named by their 20-digit base offsets, kept in a skip-list map by base offset; the
- * last is the active segment, which takes appends. Other files in the directory (checkpoints, snapshots)
- * are left alone.
+ * last is the active segment, which takes appends. The cleaner swaps rewritten segments in through
+ * {@link #replaceSegments}; {@code .cleaned} and {@code .swap} files of a swap a crash interrupted are settled on open.
+ * Other files in the directory (checkpoints, snapshots) are left alone.
  *
  * <p>Invariants: first segment base <= log start offset <= log end offset; the log end offset is the
  * offset after the last batch, or the active segment's base when it is empty (segments may be empty,
@@ -40,7 +44,7 @@ import java.util.regex.Pattern;
  * open is cut and logged, never served. Every I/O error is reported to the {@link LogDirFailureListener}
  * and surfaces as {@link KafkaStorageException}.
  *
- * <p>Thread-safety: appends, rolls, truncations, deletions and close are serialized by one lock per
+ * <p>Thread-safety: appends, rolls, truncations, deletions, segment swaps and close are serialized by one lock per
  * partition. Reads and lookups take no lock and may run concurrently with them: they see a consistent
  * (log end offset, active segment position) snapshot and never a partial batch. fsync runs outside the
  * lock. Deleted segments keep their open files for file.delete.delay.ms, so reads already holding a
@@ -49,6 +53,7 @@ import java.util.regex.Pattern;
 public final class PartitionLog implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(PartitionLog.class);
     private static final Pattern SEGMENT_FILE = Pattern.compile("(\\d{20})(\\.log|\\.index|\\.timeindex)");
+    private static final Pattern SWAP_OR_CLEANED_FILE = Pattern.compile("(\\d{20})(\\.log|\\.index|\\.timeindex)(\\.swap|\\.cleaned)");
 
     /**
      * Hooks for state kept beside the log (producer state, leader-epoch cache). All run under the log's
@@ -140,6 +145,7 @@ public final class PartitionLog implements Closeable {
 
     private void load(LoadState state) throws IOException {
         Files.createDirectories(dir);
+        completeInterruptedSwap();
         for (long baseOffset : segmentBaseOffsetsOnDisk()) {
             segments.put(baseOffset, openSegment(baseOffset));
         }
@@ -197,6 +203,61 @@ public final class PartitionLog implements Closeable {
         return logs;
     }
 
+    /**
+     * Settles a segment swap the cleaner left unfinished, as Kafka does. {@code .cleaned} files were never swapped in:
+     * they go, and so does any {@code .swap} file at or above the lowest of their base offsets (part of the same
+     * unfinished swap). A {@code .swap} log replaces every segment whose base offset lies in its offset range, then all
+     * {@code .swap} files lose their suffix.
+     */
+    private void completeInterruptedSwap() throws IOException {
+        List<Path> cleaned = new ArrayList<>();
+        List<Path> swaps = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path file : files) {
+                Matcher match = SWAP_OR_CLEANED_FILE.matcher(file.getFileName().toString());
+                if (match.matches()) {
+                    (match.group(3).equals(LogSegment.CLEANED_SUFFIX) ? cleaned : swaps).add(file);
+                }
+            }
+        }
+        long lowestCleaned = cleaned.stream().mapToLong(PartitionLog::baseOffsetOf).min().orElse(Long.MAX_VALUE);
+        for (Path file : cleaned) {
+            Files.delete(file);
+        }
+        long swappedFrom = Long.MAX_VALUE;
+        long swappedTo = Long.MIN_VALUE;
+        for (Path swap : List.copyOf(swaps)) {
+            long baseOffset = baseOffsetOf(swap);
+            if (baseOffset >= lowestCleaned) {
+                Files.delete(swap);
+                swaps.remove(swap);
+            } else if (swap.getFileName().toString().endsWith(LogSegment.LOG_SUFFIX + LogSegment.SWAP_SUFFIX)) {
+                try (LogSegment segment = LogSegment.open(dir, baseOffset, LogSegment.SWAP_SUFFIX, config, 0, env.time(), env.channels())) {
+                    swappedFrom = Math.min(swappedFrom, baseOffset);
+                    swappedTo = Math.max(swappedTo, segment.readNextOffset());
+                }
+            }
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path file : files) {
+                if (SEGMENT_FILE.matcher(file.getFileName().toString()).matches()
+                        && baseOffsetOf(file) >= swappedFrom && baseOffsetOf(file) < swappedTo) {
+                    log.info("{}: deleting {}, which a cleaned segment replaced before the last shutdown", dir, file.getFileName());
+                    Files.delete(file);
+                }
+            }
+        }
+        for (Path swap : swaps) {
+            String name = swap.getFileName().toString();
+            Files.move(swap, swap.resolveSibling(name.substring(0, name.length() - LogSegment.SWAP_SUFFIX.length())),
+                    StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static long baseOffsetOf(Path segmentFile) {
+        return Long.parseLong(segmentFile.getFileName().toString().substring(0, 20));
+    }
+
     /** Recovers one segment during open; true if it had an invalid tail that was cut. */
     private boolean recoverSegment(LogSegment segment) throws IOException {
         long truncated = segment.recover(listener::onRecover);
@@ -233,7 +294,12 @@ public final class PartitionLog implements Closeable {
         return recoveryPoint;
     }
 
-    Collection<LogSegment> segments() {
+    public LogConfig config() {
+        return config;
+    }
+
+    /** The segments in offset order, the active one last; a live, weakly consistent view. */
+    public Collection<LogSegment> segments() {
         return Collections.unmodifiableCollection(segments.values());
     }
 
@@ -540,6 +606,66 @@ public final class PartitionLog implements Closeable {
                 return null;
             });
             listener.onLogStartOffset(offset);
+        }
+    }
+
+    /** How many truncations the log has had since it opened; a cleaner's view of segments is stale once this moves. */
+    public long truncationCount() {
+        synchronized (lock) {
+            return truncations;
+        }
+    }
+
+    /**
+     * An empty segment at {@code baseOffset} whose files carry the {@code .cleaned} suffix (any left over are replaced),
+     * outside the log: the cleaner fills it, makes it inactive and flushes it, then hands it to {@link #replaceSegments}.
+     */
+    public LogSegment createCleanedSegment(long baseOffset) {
+        return io("cleaned segment creation", () -> {
+            for (String suffix : List.of(LogSegment.LOG_SUFFIX, LogSegment.INDEX_SUFFIX, LogSegment.TIME_INDEX_SUFFIX)) {
+                Files.deleteIfExists(dir.resolve(LogSegment.fileName(baseOffset, suffix) + LogSegment.CLEANED_SUFFIX));
+            }
+            return LogSegment.open(dir, baseOffset, LogSegment.CLEANED_SUFFIX, config, 0, env.time(), env.channels());
+        });
+    }
+
+    /**
+     * Swaps the flushed {@code cleaned} segment in for {@code replaced}, consecutive inactive segments of this log the
+     * first of which has cleaned's base offset, crash-safely as Kafka does: cleaned's files are renamed
+     * {@code .swap}, it enters the log, the replaced segments are deleted after file.delete.delay.ms (reads holding
+     * their slices finish), and the suffix is dropped. A crash anywhere in between is settled when the log opens.
+     *
+     * @return false, changing nothing, when the log moved on since the cleaner read the segments: it was truncated
+     *         ({@link #truncationCount()} is no longer {@code truncationCount}) or closed, or a replaced segment was
+     *         deleted or is the active one. The caller then deletes cleaned's files.
+     */
+    public boolean replaceSegments(LogSegment cleaned, List<LogSegment> replaced, long truncationCount) {
+        if (replaced.isEmpty() || replaced.get(0).baseOffset() != cleaned.baseOffset()) {
+            throw new IllegalArgumentException("cleaned segment " + cleaned + " does not start where " + replaced + " do");
+        }
+        synchronized (lock) {
+            if (closed || truncations != truncationCount
+                    || replaced.stream().anyMatch(segment -> segments.get(segment.baseOffset()) != segment || segment == activeSegment())) {
+                return false;
+            }
+            io("segment swap", () -> {
+                cleaned.changeFileSuffix(LogSegment.CLEANED_SUFFIX, LogSegment.SWAP_SUFFIX);
+                flushDir();
+                segments.put(cleaned.baseOffset(), cleaned);
+                for (LogSegment segment : replaced) {
+                    deleteSegment(segment);
+                }
+                cleaned.changeFileSuffix(LogSegment.SWAP_SUFFIX, "");
+                flushDir();
+                return null;
+            });
+            return true;
+        }
+    }
+
+    private void flushDir() throws IOException {
+        try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
+            directory.force(true);
         }
     }
 
