@@ -237,6 +237,19 @@ class PartitionLogProducerStateTest {
     }
 
     @Test
+    void aTruncationInsideABatchRollsWithoutSnapshottingTheDiscardedState() throws IOException {
+        PartitionLog log = open(SMALL_SEGMENTS);
+        produceBatches(log, 20);
+
+        log.truncateTo(11);
+
+        assertEquals(11, log.logEndOffset());
+        assertFalse(snapshotFiles(dir()).contains(snapshot(11)));
+        assertEquals(9, log.activeProducers().get(PID).lastSeq());
+        assertEquals(11, log.append(produced(0, 10, 2), 0).firstOffset(), "the removed batch is accepted again");
+    }
+
+    @Test
     void followerAppendsUpdateProducerStateSoALeaderAfterwardsRecognisesRetries() {
         PartitionLog log = open(LogConfig.defaultConfig());
         ByteBuf replicated = produced(0, 0, 2);
