@@ -84,8 +84,8 @@ public final class ProducerStateManager {
      * Checks the batches of one leader append, in order, as {@link #validateLeaderAppend(RecordBatch)} checks one,
      * without changing state. As in Kafka, duplicates are looked for among the batches already applied, while each
      * batch's epoch and sequence are checked against the state the append's earlier batches would leave, so a
-     * producer may send consecutive batches together. Offsets must be assigned. A duplicate or an exception means
-     * nothing of the append may be written.
+     * producer may send consecutive batches together. A duplicate or an exception means nothing of the append may
+     * be written.
      *
      * @return the first batch found to be a duplicate, or empty if all should be appended
      */
