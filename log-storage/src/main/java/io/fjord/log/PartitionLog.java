@@ -24,10 +24,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -36,22 +38,26 @@ import java.util.regex.Pattern;
  * {@link LogSegment}s named by their 20-digit base offsets, kept in a skip-list map by base offset; the
  * last is the active segment, which takes appends. The cleaner swaps rewritten segments in through
  * {@link #replaceSegments}; {@code .cleaned} and {@code .swap} files of a swap a crash interrupted are settled on open.
- * Other files in the directory (checkpoints, snapshots) are left alone.
+ * Other files in the directory (checkpoints, snapshots) are left alone, except that the
+ * {@link ProducerAndEpochState} the log keeps in step with its batches owns the producer snapshots
+ * ({@code <20-digit offset>.snapshot}) and the {@value LeaderEpochCache#FILE_NAME} file.
  *
  * <p>Invariants: first segment base <= log start offset <= log end offset; the log end offset is the
  * offset after the last batch, or the active segment's base when it is empty (segments may be empty,
- * e.g. after a truncation into a gap); segments below the recovery point have been fsynced. A torn or corrupt tail found on
+ * e.g. after a truncation into a gap); segments below the recovery point have been fsynced; producer state and
+ * leader epochs describe exactly the batches in the log. A torn or corrupt tail found on
  * open is cut and logged, never served. Every I/O error is reported to the {@link LogDirFailureListener}
  * and surfaces as {@link KafkaStorageException}.
  *
  * <p>Thread-safety: appends, rolls, truncations, deletions, segment swaps and close are serialized by one lock per
  * partition. Reads and lookups take no lock and may run concurrently with them: they see a consistent
  * (log end offset, active segment position) snapshot and never a partial batch. fsync runs outside the
- * lock. Deleted segments keep their open files for file.delete.delay.ms, so reads already holding a
+ * lock; so do producer-state and leader-epoch queries. Deleted segments keep their open files for file.delete.delay.ms, so reads already holding a
  * {@link FileSlice} can finish; after {@link #close} no read may be in flight.
  */
 public final class PartitionLog implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(PartitionLog.class);
+    private static final int REPLAY_READ_BYTES = 1 << 20;
     private static final Pattern SEGMENT_FILE = Pattern.compile("(\\d{20})(\\.log|\\.index|\\.timeindex)");
     private static final Pattern SWAP_OR_CLEANED_FILE = Pattern.compile("(\\d{20})(\\.log|\\.index|\\.timeindex)(\\.swap|\\.cleaned)");
 
@@ -98,6 +104,7 @@ public final class PartitionLog implements Closeable {
     private final LogConfig config;
     private final LogEnvironment env;
     private final Listener listener;
+    private ProducerAndEpochState producersAndEpochs;
     private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
     private final Set<LogSegment> pendingDeletion = ConcurrentHashMap.newKeySet();
     private final Object lock = new Object();
@@ -115,11 +122,18 @@ public final class PartitionLog implements Closeable {
         this.listener = listener;
     }
 
+    /** Opens (creating if needed) the log in {@code dir}, as {@link #open(Path, LogConfig, LoadState, LogEnvironment, Listener)} without a listener. */
+    public static PartitionLog open(Path dir, LogConfig config, LoadState state, LogEnvironment env) {
+        return open(dir, config, state, env, Listener.NONE);
+    }
+
     /**
      * Opens (creating if needed) the log in {@code dir}. After a clean shutdown nothing is scanned: segments
      * are trusted and only their indexes sanity-checked. Otherwise the segment holding the recovery point
      * and all later ones are recovered; a corrupt index in any segment also gets that segment recovered. A
-     * recovered segment with an invalid tail is cut there and all later segments are deleted.
+     * recovered segment with an invalid tail is cut there and all later segments are deleted. Producer state and
+     * leader epochs are then loaded (see {@link ProducerAndEpochState#load}). {@code listener} is told of changes
+     * after the log's own producer and epoch state.
      */
     public static PartitionLog open(Path dir, LogConfig config, LoadState state, LogEnvironment env, Listener listener) {
         PartitionLog partitionLog = new PartitionLog(dir, config, env, listener);
@@ -146,6 +160,7 @@ public final class PartitionLog implements Closeable {
     private void load(LoadState state) throws IOException {
         Files.createDirectories(dir);
         completeInterruptedSwap();
+        producersAndEpochs = new ProducerAndEpochState(this, env.producerIdExpirationMs(), env.time());
         for (long baseOffset : segmentBaseOffsetsOnDisk()) {
             segments.put(baseOffset, openSegment(baseOffset));
         }
@@ -175,6 +190,7 @@ public final class PartitionLog implements Closeable {
         } else if (cut) {
             listener.onTruncate(endOffset);
         }
+        producersAndEpochs.load(state, logStartOffset, end.offset());
     }
 
     private List<Long> segmentBaseOffsetsOnDisk() throws IOException {
@@ -260,7 +276,10 @@ public final class PartitionLog implements Closeable {
 
     /** Recovers one segment during open; true if it had an invalid tail that was cut. */
     private boolean recoverSegment(LogSegment segment) throws IOException {
-        long truncated = segment.recover(listener::onRecover);
+        long truncated = segment.recover(batch -> {
+            producersAndEpochs.onRecover(batch);
+            listener.onRecover(batch);
+        });
         segment.flush();
         if (segment != activeSegment()) {
             segment.onBecomeInactive();
@@ -313,9 +332,16 @@ public final class PartitionLog implements Closeable {
      * place in {@code batches} (and LogAppendTime with a fresh CRC, for such topics), then are written
      * exactly as they are. The caller keeps ownership of the buffer.
      *
+     * <p>Batches with a producer id are checked against the producer state under the same lock as the write
+     * ({@link ProducerStateManager#validateLeaderAppend(List)}), all or nothing. If one repeats a batch among its
+     * producer's last five, nothing is written and the result is the original batch's, as Kafka answers: its
+     * offsets, and its max timestamp as the log append time (whatever the topic's timestamp type).
+     *
      * @throws CorruptRecordException        a batch is malformed or fails its CRC, or none is present
      * @throws RecordTooLargeException       a batch exceeds max.message.bytes
      * @throws RecordBatchTooLargeException  the batches together exceed segment.bytes
+     * @throws OutOfOrderSequenceException   a batch's sequence does not follow its producer's last one
+     * @throws InvalidProducerEpochException a batch's producer epoch is older than its producer's latest
      */
     public AppendResult append(ByteBuf batches, int leaderEpoch) {
         List<RecordBatch> validated = validate(batches, true);
@@ -332,6 +358,11 @@ public final class PartitionLog implements Closeable {
                     batch.setMaxTimestamp(TimestampType.LOG_APPEND_TIME, now);
                 }
                 nextOffset = batch.nextOffset();
+            }
+            Optional<BatchMetadata> duplicate = producersAndEpochs.producers().validateLeaderAppend(validated);
+            if (duplicate.isPresent()) {
+                BatchMetadata original = duplicate.get();
+                return new AppendResult(original.firstOffset(), original.lastOffset(), original.maxTimestamp(), logStartOffset);
             }
             appendLocked(batches, validated, now);
             result = new AppendResult(validated.get(0).baseOffset(), nextOffset - 1, config.logAppendTime() ? now : -1, logStartOffset);
@@ -407,7 +438,16 @@ public final class PartitionLog implements Closeable {
             return segment;
         });
         end = new LogEnd(lastOffset + 1, active.baseOffset(), active.size());
-        validated.forEach(listener::onAppend);
+        notifyListeners(l -> validated.forEach(l::onAppend));
+    }
+
+    /** Tells the producer and epoch state, then the caller's listener; I/O errors are reported like the log's own. */
+    private void notifyListeners(Consumer<Listener> event) {
+        io("producer and epoch state update", () -> {
+            event.accept(producersAndEpochs);
+            event.accept(listener);
+            return null;
+        });
     }
 
     /** Starts a new active segment at the log end offset, unless the active segment is empty. */
@@ -421,7 +461,9 @@ public final class PartitionLog implements Closeable {
 
     /**
      * Makes a new active segment at {@code baseOffset} (at or after the log end offset), unless the active
-     * segment is empty and already there; the old one's indexes are trimmed and its fsync scheduled.
+     * segment is empty and already there; the old one's indexes are trimmed and its fsync scheduled. A producer
+     * snapshot is taken at {@code baseOffset}, except when a truncation rolls below the log end offset it has
+     * not yet published: producer state is rebuilt after that.
      */
     private LogSegment rollLocked(long baseOffset) throws IOException {
         LogSegment previous = activeSegment();
@@ -431,6 +473,9 @@ public final class PartitionLog implements Closeable {
         LogSegment next = openSegment(baseOffset);
         segments.put(baseOffset, next);
         previous.onBecomeInactive();
+        if (baseOffset >= end.offset()) {
+            producersAndEpochs.producers().takeSnapshot(baseOffset);
+        }
         env.scheduler().scheduleOnce("flush " + dir.getFileName(), () -> flush(baseOffset), 0);
         return next;
     }
@@ -516,6 +561,54 @@ public final class PartitionLog implements Closeable {
         });
     }
 
+    /**
+     * The OffsetsForLeaderEpoch answer for {@code leaderEpoch}: the largest epoch at or below it and the offset
+     * where that epoch ended, the log end offset for the latest epoch (see {@link LeaderEpochCache#endOffsetFor}).
+     */
+    public EpochEndOffset endOffsetForEpoch(int leaderEpoch) {
+        synchronized (lock) {
+            return producersAndEpochs.epochs().endOffsetFor(leaderEpoch, end.offset());
+        }
+    }
+
+    /** The epoch of the latest leader that appended to the log or started at its end; empty if none is known. */
+    public OptionalInt latestEpoch() {
+        synchronized (lock) {
+            return producersAndEpochs.epochs().latestEpoch();
+        }
+    }
+
+    /**
+     * Records that {@code leaderEpoch} starts at the log end offset, for a replica becoming leader (Kafka's
+     * makeLeader does this), so OffsetsForLeaderEpoch answers for the new epoch before anything is appended.
+     */
+    public void assignEpochStartOffset(int leaderEpoch) {
+        synchronized (lock) {
+            ensureOpen();
+            io("leader epoch assignment", () -> {
+                producersAndEpochs.epochs().assign(leaderEpoch, end.offset());
+                return null;
+            });
+        }
+    }
+
+    /**
+     * Forgets producers idle for producer.id.expiration.ms without an open transaction; the log manager calls
+     * this every producer.id.expiration.check.interval.ms.
+     */
+    public void removeExpiredProducers() {
+        synchronized (lock) {
+            producersAndEpochs.producers().removeExpiredProducers();
+        }
+    }
+
+    /** Every producer the partition remembers, by producer id (DescribeProducers). */
+    public Map<Long, ProducerEntry> activeProducers() {
+        synchronized (lock) {
+            return producersAndEpochs.producers().activeProducers();
+        }
+    }
+
     /** The segment holding {@code offset} (or the first, if none does) and all later ones. */
     private Collection<LogSegment> segmentsFrom(long offset) {
         return segments.tailMap(Objects.requireNonNullElse(segments.floorKey(offset), segments.firstKey())).values();
@@ -526,12 +619,17 @@ public final class PartitionLog implements Closeable {
      * the log end offset: later segments are deleted, and a batch holding {@code offset} goes whole. When
      * the remaining data ends before {@code offset} (a batch straddled it, or a gap), an empty segment
      * starts at {@code offset} so the log end offset survives a restart. Below the log start offset this is
-     * {@link #truncateFullyAndStartAt}. Nothing happens at or beyond the log end offset.
+     * {@link #truncateFullyAndStartAt}. At or beyond the log end offset only leader epochs starting at the log end
+     * offset (see {@link #assignEpochStartOffset}) are removed, as Kafka does.
      */
     public void truncateTo(long offset) {
         synchronized (lock) {
             ensureOpen();
             if (offset >= end.offset()) {
+                io("leader epoch truncation", () -> {
+                    producersAndEpochs.epochs().truncateFromEnd(end.offset());
+                    return null;
+                });
                 return;
             }
             if (offset < logStartOffset) {
@@ -549,7 +647,7 @@ public final class PartitionLog implements Closeable {
             });
             end = new LogEnd(offset, active.baseOffset(), active.size());
             recoveryPoint = Math.min(recoveryPoint, offset);
-            listener.onTruncate(offset);
+            notifyListeners(l -> l.onTruncate(offset));
         }
     }
 
@@ -573,6 +671,7 @@ public final class PartitionLog implements Closeable {
             for (LogSegment replaced : old) {
                 deleteSegment(replaced);
             }
+            producersAndEpochs.onTruncateFully(offset);
             return null;
         });
         end = new LogEnd(offset, offset, 0);
@@ -605,7 +704,48 @@ public final class PartitionLog implements Closeable {
                 }
                 return null;
             });
-            listener.onLogStartOffset(offset);
+            notifyListeners(l -> l.onLogStartOffset(offset));
+        }
+    }
+
+    /**
+     * Deletes the oldest whole segments that retention allows, by Kafka's rules (see {@link Retention}): those
+     * wholly below the log start offset and, when cleanup.policy has delete, those over retention.bytes or
+     * older than retention.ms. When every segment goes, the non-empty active one included, a new active segment
+     * is rolled at the log end offset first. The log start offset moves to the first remaining segment's base;
+     * files go after file.delete.delay.ms. The log manager calls this every log.retention.check.interval.ms.
+     *
+     * @return the number of segments deleted
+     */
+    public int deleteOldSegments() {
+        synchronized (lock) {
+            if (closed) {
+                return 0;
+            }
+            List<LogSegment> oldestFirst = List.copyOf(segments.values());
+            long now = env.time().milliseconds();
+            int deletable = io("retention check", () -> Retention.deletableSegments(oldestFirst, logStartOffset, config, now));
+            if (deletable == 0) {
+                return 0;
+            }
+            long startBefore = logStartOffset;
+            io("segment deletion", () -> {
+                if (deletable == oldestFirst.size()) {
+                    LogSegment active = rollLocked(end.offset());
+                    end = new LogEnd(end.offset(), active.baseOffset(), active.size());
+                }
+                logStartOffset = Math.max(logStartOffset, segments.higherKey(oldestFirst.get(deletable - 1).baseOffset()));
+                for (LogSegment segment : oldestFirst.subList(0, deletable)) {
+                    deleteSegment(segment);
+                }
+                return null;
+            });
+            log.info("{}: retention deleted {} segments; the log start offset is {}", dir, deletable, logStartOffset);
+            if (logStartOffset > startBefore) {
+                long start = logStartOffset;
+                notifyListeners(l -> l.onLogStartOffset(start));
+            }
+            return deletable;
         }
     }
 
@@ -733,9 +873,9 @@ public final class PartitionLog implements Closeable {
     }
 
     /**
-     * Fsyncs what is unflushed, trims the active segment's indexes and closes every segment, including
-     * those still waiting for deletion (their files go now). Afterwards the recovery point is the log end
-     * offset. Later calls do nothing.
+     * Takes a producer snapshot at the log end offset, fsyncs what is unflushed, trims the active segment's
+     * indexes and closes every segment, including those still waiting for deletion (their files go now).
+     * Afterwards the recovery point is the log end offset. Later calls do nothing.
      */
     @Override
     public void close() {
@@ -744,6 +884,7 @@ public final class PartitionLog implements Closeable {
                 return;
             }
             io("close", () -> {
+                producersAndEpochs.producers().takeSnapshot(end.offset());
                 activeSegment().onBecomeInactive();
                 for (LogSegment segment : segmentsFrom(recoveryPoint)) {
                     segment.flush();
@@ -768,16 +909,64 @@ public final class PartitionLog implements Closeable {
         }
     }
 
-    /** Runs {@code action}; an I/O error is reported as a log directory failure, unless the log was closed under it. */
+    /**
+     * Runs {@code action}; an I/O error, also one the producer state or epoch cache wrapped in a
+     * {@link KafkaStorageException}, is reported as a log directory failure once, unless the log was closed under it.
+     */
     private <T> T io(String operation, IoAction<T> action) {
         try {
             return action.run();
         } catch (IOException e) {
-            if (!closed) {
-                env.failures().onFailure(dir.getParent(), e);
+            reportFailure(e);
+            throw new ReportedStorageException(operation + " failed in " + dir + ": " + e.getMessage(), e);
+        } catch (KafkaStorageException e) {
+            if (!(e instanceof ReportedStorageException) && e.getCause() instanceof IOException cause) {
+                reportFailure(cause);
+                throw new ReportedStorageException(e.getMessage(), cause);
             }
-            throw new KafkaStorageException(operation + " failed in " + dir + ": " + e.getMessage(), e);
+            throw e;
         }
+    }
+
+    private void reportFailure(IOException e) {
+        if (!closed) {
+            env.failures().onFailure(dir.getParent(), e);
+        }
+    }
+
+    /** A storage error {@link #io} has already reported, so that enclosing calls do not report it again. */
+    private static final class ReportedStorageException extends KafkaStorageException {
+        ReportedStorageException(String message, IOException cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * Hands every batch from the one holding {@code offset} (or the first after it) to the log end offset to
+     * {@code action}, in order, reading up to {@value #REPLAY_READ_BYTES} bytes at a time (a larger batch whole);
+     * batch views are valid only during the call. Called under the lock, to rebuild producer state.
+     */
+    void forEachBatchFrom(long offset, Consumer<RecordBatch> action) {
+        io("batch replay", () -> {
+            long next = offset;
+            for (LogSegment segment : segmentsFrom(offset)) {
+                next = forEachBatchFrom(segment, next, action);
+            }
+            return null;
+        });
+    }
+
+    /** Reads {@code segment}'s batches from the one holding {@code offset} on; returns the offset after the last. */
+    private static long forEachBatchFrom(LogSegment segment, long offset, Consumer<RecordBatch> action) throws IOException {
+        long next = offset;
+        for (FileSlice slice = segment.read(next, REPLAY_READ_BYTES, segment.size(), true); slice != null && !slice.isEmpty();
+             slice = segment.read(next, REPLAY_READ_BYTES, segment.size(), true)) {
+            for (RecordBatch batch : new RecordBatches(slice.readBytes())) {
+                action.accept(batch);
+                next = batch.nextOffset();
+            }
+        }
+        return next;
     }
 
     @FunctionalInterface

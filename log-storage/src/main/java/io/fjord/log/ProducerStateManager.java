@@ -77,29 +77,54 @@ public final class ProducerStateManager {
      *                                       {@link Integer#MAX_VALUE} to 0)
      */
     public Optional<BatchMetadata> validateLeaderAppend(RecordBatch batch) {
-        ProducerEntry current = hasProducerId(batch) ? producers.get(batch.producerId()) : null;
-        if (current == null) {
-            return Optional.empty();
+        return validateLeaderAppend(List.of(batch));
+    }
+
+    /**
+     * Checks the batches of one leader append, in order, as {@link #validateLeaderAppend(RecordBatch)} checks one,
+     * without changing state. As in Kafka, duplicates are looked for among the batches already applied, while each
+     * batch's epoch and sequence are checked against the state the append's earlier batches would leave, so a
+     * producer may send consecutive batches together. A duplicate or an exception means nothing of the append may
+     * be written.
+     *
+     * @return the first batch found to be a duplicate, or empty if all should be appended
+     */
+    public Optional<BatchMetadata> validateLeaderAppend(List<RecordBatch> batches) {
+        Map<Long, ProducerEntry> pending = new HashMap<>();
+        for (RecordBatch batch : batches) {
+            if (!hasProducerId(batch)) {
+                continue;
+            }
+            long producerId = batch.producerId();
+            ProducerEntry applied = producers.get(producerId);
+            int lastSeq = BatchMetadata.addToSequence(batch.baseSequence(), batch.lastOffsetDelta());
+            Optional<BatchMetadata> duplicate = applied == null ? Optional.empty()
+                    : applied.findDuplicate(batch.producerEpoch(), batch.baseSequence(), lastSeq);
+            if (duplicate.isPresent()) {
+                return duplicate;
+            }
+            ProducerEntry current = pending.getOrDefault(producerId, applied);
+            if (current != null) {
+                checkEpochAndSequence(current, batch);
+            }
+            pending.put(producerId, after(current == null ? ProducerEntry.empty(producerId) : current, batch));
         }
+        return Optional.empty();
+    }
+
+    private static void checkEpochAndSequence(ProducerEntry current, RecordBatch batch) {
         short epoch = batch.producerEpoch();
-        int firstSeq = batch.baseSequence();
-        int lastSeq = BatchMetadata.addToSequence(firstSeq, batch.lastOffsetDelta());
-        Optional<BatchMetadata> duplicate = current.findDuplicate(epoch, firstSeq, lastSeq);
-        if (duplicate.isPresent()) {
-            return duplicate;
-        }
         if (epoch < current.epoch()) {
             throw new InvalidProducerEpochException("Producer " + batch.producerId() + " has epoch " + epoch
                     + ", older than the latest epoch " + current.epoch() + " on this partition");
         }
         if (!batch.isControl()) {
             int expected = epoch == current.epoch() ? BatchMetadata.addToSequence(current.lastSeq(), 1) : 0;
-            if (firstSeq != expected) {
+            if (batch.baseSequence() != expected) {
                 throw new OutOfOrderSequenceException("Producer " + batch.producerId() + " epoch " + epoch
-                        + " sent sequence " + firstSeq + " where " + expected + " was expected");
+                        + " sent sequence " + batch.baseSequence() + " where " + expected + " was expected");
             }
         }
-        return Optional.empty();
     }
 
     /**
@@ -108,22 +133,28 @@ public final class ProducerStateManager {
      * an end-transaction marker closes the open transaction and records the coordinator epoch.
      */
     public void update(RecordBatch batch) {
-        if (!hasProducerId(batch)) {
-            return;
+        if (hasProducerId(batch)) {
+            ProducerEntry current = producers.getOrDefault(batch.producerId(), ProducerEntry.empty(batch.producerId()));
+            ProducerEntry next = after(current, batch);
+            if (next != current) {
+                producers.put(batch.producerId(), next);
+            }
         }
-        long producerId = batch.producerId();
+    }
+
+    /** The producer's entry after {@code batch}; a marker without a record changes nothing. */
+    private static ProducerEntry after(ProducerEntry current, RecordBatch batch) {
         short epoch = batch.producerEpoch();
-        ProducerEntry current = producers.getOrDefault(producerId, ProducerEntry.empty(producerId));
         if (!batch.isControl()) {
-            producers.put(producerId, current.withBatch(epoch, BatchMetadata.of(batch), batch.isTransactional()));
-            return;
+            return current.withBatch(epoch, BatchMetadata.of(batch), batch.isTransactional());
         }
         Iterator<Record> records = batch.iterator();
-        if (records.hasNext()) {
-            Record record = records.next();
-            int coordinatorEpoch = EndTransactionMarker.decode(record).coordinatorEpoch();
-            producers.put(producerId, current.withTransactionEnd(epoch, coordinatorEpoch, record.timestamp()));
+        if (!records.hasNext()) {
+            return current;
         }
+        Record record = records.next();
+        int coordinatorEpoch = EndTransactionMarker.decode(record).coordinatorEpoch();
+        return current.withTransactionEnd(epoch, coordinatorEpoch, record.timestamp());
     }
 
     private static boolean hasProducerId(RecordBatch batch) {

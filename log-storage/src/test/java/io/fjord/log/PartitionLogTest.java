@@ -429,7 +429,7 @@ class PartitionLogTest {
     void leftoverDeletedFilesAndOrphanIndexesGoOnOpenAndOtherFilesStay() throws IOException {
         Files.createDirectories(dir());
         for (String name : List.of("00000000000000000007.log.deleted", "00000000000000000009.index", "leader-epoch-checkpoint")) {
-            Files.write(dir().resolve(name), new byte[] {1});
+            Files.writeString(dir().resolve(name), "0\n0\n");
         }
 
         open(LogConfig.defaultConfig());
