@@ -118,9 +118,12 @@ final class CleanerTestLogs implements AutoCloseable {
         return new OffsetCheckpointFile(logDir.resolve(CleanerCheckpoints.FILE)).read();
     }
 
+    /** Names of the segment files (.log, .index, .timeindex, with any suffix) in a partition directory. */
     static List<String> fileNames(Path dir) {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.map(file -> file.getFileName().toString()).sorted().toList();
+            return files.map(file -> file.getFileName().toString())
+                    .filter(name -> name.matches("\\d{20}\\.(log|index|timeindex).*"))
+                    .sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
