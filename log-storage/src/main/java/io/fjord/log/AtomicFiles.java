@@ -28,8 +28,13 @@ final class AtomicFiles {
             channel.force(true);
         }
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        try (FileChannel dir = FileChannel.open(target.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
-            dir.force(true);
+        syncDirectory(target.toAbsolutePath().getParent());
+    }
+
+    /** Fsyncs a directory, so that files created, renamed or deleted in it stay so after a crash. */
+    static void syncDirectory(Path dir) throws IOException {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
         }
     }
 }

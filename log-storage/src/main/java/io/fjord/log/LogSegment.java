@@ -548,6 +548,15 @@ public final class LogSegment implements Closeable {
     }
 
     /**
+     * Closes the .log file without writing anything; the index mappings are left to the garbage collector, so
+     * lookups still in flight stay safe. Later calls of {@link #flush} and {@link #close} do nothing.
+     */
+    public synchronized void closeWithoutWriting() throws IOException {
+        closed = true;
+        channel.close();
+    }
+
+    /**
      * Adds the final time index entry, trims the indexes, unmaps them and closes the log, first cutting off
      * any bytes beyond the size (left by a failed write whose cleanup failed too); later calls do nothing.
      */

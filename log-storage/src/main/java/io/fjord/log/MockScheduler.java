@@ -36,8 +36,14 @@ public final class MockScheduler implements Scheduler {
 
     private void add(String name, Runnable task, long delayMs, long periodMs) {
         if (!closed) {
-            queue.add(new Task(name, task, time.milliseconds() + delayMs, periodMs, sequence++));
+            queue.add(new Task(name, task, saturatedSum(time.milliseconds(), delayMs), periodMs, sequence++));
         }
+    }
+
+    /** Due times saturate, so a period or delay of Long.MAX_VALUE (Kafka's "never") means never. */
+    private static long saturatedSum(long a, long b) {
+        long sum = a + b;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
     }
 
     /** Runs every task whose due time has passed (periodic ones are re-queued). */
@@ -51,7 +57,7 @@ public final class MockScheduler implements Scheduler {
                 }
                 queue.poll();
                 if (task.periodMs >= 0) {
-                    queue.add(new Task(task.name, task.body, task.dueMs + Math.max(task.periodMs, 1), task.periodMs, sequence++));
+                    queue.add(new Task(task.name, task.body, saturatedSum(task.dueMs, Math.max(task.periodMs, 1)), task.periodMs, sequence++));
                 }
             }
             task.body.run();

@@ -114,6 +114,7 @@ public final class PartitionLog implements Closeable {
     private long lastFlushMs;
     private long truncations;
     private volatile boolean closed;
+    private volatile boolean closedWithoutWriting;
 
     private PartitionLog(Path dir, LogConfig config, LogEnvironment env, Listener listener) {
         this.dir = dir;
@@ -903,7 +904,36 @@ public final class PartitionLog implements Closeable {
         }
     }
 
+    /**
+     * Closes the log without writing anything more to disk, when its log directory failed or the log is being
+     * deleted: nothing is flushed or trimmed, and segments waiting for deletion keep their files. Index mappings
+     * are left to the garbage collector, so lookups still in flight never touch unmapped memory; reads still in
+     * flight fail at worst with {@link KafkaStorageException}, and so does every later change to the log.
+     */
+    public void closeWithoutWriting() {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            closedWithoutWriting = true;
+            List<LogSegment> open = new ArrayList<>(segments.values());
+            open.addAll(pendingDeletion);
+            pendingDeletion.clear();
+            for (LogSegment segment : open) {
+                try {
+                    segment.closeWithoutWriting();
+                } catch (IOException e) {
+                    log.debug("{}: closing {} failed", dir, segment.logFile(), e);
+                }
+            }
+        }
+    }
+
     private void ensureOpen() {
+        if (closedWithoutWriting) {
+            throw new KafkaStorageException("log " + dir + " is closed: its log directory failed or it was deleted");
+        }
         if (closed) {
             throw new IllegalStateException("log " + dir + " is closed");
         }
