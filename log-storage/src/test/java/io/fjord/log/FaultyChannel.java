@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A FileChannel over a real one that counts the bytes read and mapped, and can fail writes like a full
- * disk: after {@link Faults#writableBytes} more bytes, a write stores what fits and throws.
+ * disk: after {@link Faults#writableBytes} more bytes, a write stores what fits and throws. Truncations and
+ * fsyncs fail on request.
  */
 final class FaultyChannel extends FileChannel {
 
@@ -22,6 +23,7 @@ final class FaultyChannel extends FileChannel {
         final AtomicLong bytesMapped = new AtomicLong();
         final AtomicLong writableBytes = new AtomicLong(Long.MAX_VALUE);
         volatile boolean failTruncate;
+        volatile boolean failForce;
 
         @Override
         public FileChannel open(Path file) throws IOException {
@@ -111,6 +113,9 @@ final class FaultyChannel extends FileChannel {
 
     @Override
     public void force(boolean metaData) throws IOException {
+        if (faults.failForce) {
+            throw new IOException("fsync failed");
+        }
         delegate.force(metaData);
     }
 
