@@ -16,13 +16,17 @@ final class Batches {
     private Batches() {
     }
 
-    /** An uncompressed v2 batch of 1 KiB values, about {@code targetBytes} long, in a direct buffer. */
+    /**
+     * An uncompressed v2 batch of 1 KiB values, about {@code targetBytes} long, in a direct buffer, from a
+     * non-idempotent producer (appending it again and again is never a duplicate).
+     */
     static ByteBuf uncompressed(int targetBytes) {
         Random random = new Random(42);
         byte[] value = new byte[1024];
         ByteBuffer buffer = ByteBuffer.allocate(targetBytes + 4096);
         MemoryRecordsBuilder builder = MemoryRecords.builder(buffer, RecordBatch.CURRENT_MAGIC_VALUE, Compression.NONE,
-                TimestampType.CREATE_TIME, 0L, System.currentTimeMillis(), 1000L, (short) 0, 0, false, 0);
+                TimestampType.CREATE_TIME, 0L, System.currentTimeMillis(), RecordBatch.NO_PRODUCER_ID,
+                RecordBatch.NO_PRODUCER_EPOCH, RecordBatch.NO_SEQUENCE, false, RecordBatch.NO_PARTITION_LEADER_EPOCH);
         while (builder.estimatedSizeInBytes() + value.length + 64 < targetBytes) {
             random.nextBytes(value);
             builder.append(System.currentTimeMillis(), ("key-" + random.nextInt(1000)).getBytes(), value);
