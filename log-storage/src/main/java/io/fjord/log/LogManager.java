@@ -1,5 +1,7 @@
 package io.fjord.log;
 
+import io.fjord.log.compaction.CleanableLog;
+import io.fjord.log.compaction.LogCleaner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +29,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -38,10 +41,17 @@ import java.util.stream.Stream;
  * happens, so a crash from then on counts as unclean), reads its recovery-point and log-start-offset
  * checkpoints and opens every partition directory with that {@link LoadState}, on a pool of
  * num.recovery.threads.per.data.dir threads per directory. Directories marked {@code -delete} are removed after
- * log.segment.delete.delay.ms; {@code -stray} and {@code -future} ones are left alone and not served. Then
- * retention, due flushes and both checkpoints run periodically on the scheduler. {@link #shutdown} closes
- * (flushes) every log, writes both checkpoints and, only once all that succeeded, the clean-shutdown marker of
- * each online directory, then releases the locks.
+ * log.segment.delete.delay.ms; {@code -stray} and {@code -future} ones are left alone and not served. Then the
+ * {@link LogCleaner} starts, and retention, due flushes, both checkpoints and producer id expiration run periodically
+ * on the scheduler. {@link #shutdown} stops the cleaner, then closes (flushes) every log, writes both checkpoints and,
+ * only once all that succeeded, the clean-shutdown marker of each online directory, then releases the locks.
+ *
+ * <p>Compaction: every log whose cleanup.policy includes compact, loaded or created, is registered with the cleaner
+ * ({@link CleanableLog#ofProducerState}), and unregistered before it is deleted or its directory goes offline. As in
+ * Kafka, the retention task skips compacted logs: the cleaner applies their retention after each round (see
+ * {@link LogCleaner}). Truncations go through {@link #truncateTo} and {@link #truncateFullyAndStartAt}, which move
+ * the cleaner checkpoint back to the active segment's base offset; a caller truncating a {@link PartitionLog} directly
+ * must call {@link LogCleaner#truncateCheckpoint} likewise.
  *
  * <p>New logs go to the online directory holding the fewest partitions (the first in log.dirs order on a tie).
  *
@@ -71,6 +81,7 @@ public final class LogManager implements Closeable {
     private final LogManagerConfig config;
     private final Scheduler scheduler;
     private final LogEnvironment logEnvironment;
+    private final LogCleaner cleaner;
     private final Function<String, LogConfig> topicConfigs;
     private final ListenerFactory listeners;
     private final LogDirOfflineListener offlineListener;
@@ -90,17 +101,19 @@ public final class LogManager implements Closeable {
         this.logEnvironment = new LogEnvironment(environment.time(), environment.scheduler(), environment.channels(), (dir, cause) -> {
             onLogDirFailure(dir, cause);
             environment.failures().onFailure(dir, cause);
-        });
+        }, config.producerIdExpirationMs());
+        this.cleaner = new LogCleaner(config.cleaner(), environment.time(), logEnvironment.failures());
         this.topicConfigs = topicConfigs;
         this.listeners = listeners;
         this.offlineListener = offlineListener;
     }
 
     /**
-     * Locks the directories, loads every log in them and starts the periodic tasks.
+     * Locks the directories, loads every log in them, starts the log cleaner and the periodic tasks.
      *
-     * @param environment  time, scheduler and channel factory for every log; its failure listener is told of I/O
-     *                     errors after this manager handled them
+     * @param environment  time, scheduler and channel factory for every log and the cleaner; its failure listener is
+     *                     told of I/O errors after this manager handled them. Its producer id expiration is replaced
+     *                     by the config's.
      * @param topicConfigs the config of each topic whose logs are found on disk
      * @throws LogDirInUseException  a directory is locked by another broker
      * @throws KafkaStorageException no directory can be used
@@ -123,6 +136,7 @@ public final class LogManager implements Closeable {
                 manager.takeOffline(dir);
             }
         }
+        manager.cleaner.startup();
         manager.scheduleTasks();
         return manager;
     }
@@ -236,7 +250,14 @@ public final class LogManager implements Closeable {
             throw new IllegalStateException("Partition " + partition + " has a log in both " + previous.dir() + " and " + partitionDir
                     + "; delete the one in the log directory that failed most recently");
         }
+        registerWithCleaner(partition, partitionLog);
         log.debug("Loaded {}", partitionLog);
+    }
+
+    private void registerWithCleaner(TopicPartition partition, PartitionLog partitionLog) {
+        if (partitionLog.config().compact()) {
+            cleaner.addLog(CleanableLog.ofProducerState(partition, partitionLog));
+        }
     }
 
     private void abandonStartup() {
@@ -252,6 +273,8 @@ public final class LogManager implements Closeable {
                 delay, config.recoveryPointCheckpointIntervalMs());
         scheduler.schedule("kafka-log-start-offset-checkpoint", () -> runTask(() -> onlineDirs().forEach(this::checkpointLogStartOffsets)),
                 delay, config.logStartOffsetCheckpointIntervalMs());
+        long expirationCheck = config.producerIdExpirationCheckIntervalMs();
+        scheduler.schedule("kafka-producer-expiration", () -> runTask(this::removeExpiredProducers), expirationCheck, expirationCheck);
     }
 
     /** Runs scheduled work unless the manager is shut down; shutdown waits for work already running. */
@@ -266,9 +289,13 @@ public final class LogManager implements Closeable {
         }
     }
 
+    /** Retention of the logs that are not compacted; the cleaner applies that of compacted logs. */
     private void deleteOldSegments() {
         int deleted = 0;
         for (PartitionLog partitionLog : allLogs().values()) {
+            if (partitionLog.config().compact()) {
+                continue;
+            }
             try {
                 deleted += partitionLog.deleteOldSegments();
             } catch (KafkaStorageException e) {
@@ -276,6 +303,10 @@ public final class LogManager implements Closeable {
             }
         }
         log.debug("Retention deleted {} segments", deleted);
+    }
+
+    private void removeExpiredProducers() {
+        allLogs().values().forEach(PartitionLog::removeExpiredProducers);
     }
 
     private void flushDueLogs() {
@@ -374,6 +405,7 @@ public final class LogManager implements Closeable {
                     PartitionLog created = PartitionLog.open(partitionDir, logConfig, LoadState.NEW, logEnvironment,
                             listeners.create(partition, partitionDir));
                     logs.put(partition, created);
+                    registerWithCleaner(partition, created);
                     log.info("Created the log of {} in {}", partition, dir);
                     return created;
                 } catch (KafkaStorageException e) {
@@ -411,6 +443,7 @@ public final class LogManager implements Closeable {
                 return false;
             }
             logs.remove(partition);
+            cleaner.removeLog(partition);
             partitionLog.closeWithoutWriting();
             dir = partitionLog.dir().getParent();
             Path renamed = dir.resolve(PartitionDirName.forDeletion(partition));
@@ -427,6 +460,48 @@ public final class LogManager implements Closeable {
         checkpointRecoveryPoints(dir);
         checkpointLogStartOffsets(dir);
         return true;
+    }
+
+    /**
+     * Truncates the log of {@code partition} to {@code offset} ({@link PartitionLog#truncateTo}), as a follower does
+     * when it diverged from its leader. A compacted log's cleaner checkpoint then moves back to the active segment's
+     * base offset if it lay beyond, so what is appended again counts as dirty; when the log's recovery point moved
+     * back, the recovery points of its directory are written at once, so a restart does not trust the offsets to be
+     * rewritten as flushed. Calls for one partition must not run concurrently with each other or its appends.
+     *
+     * @return false if there is no such log
+     * @throws KafkaStorageException the log's directory is offline, or the truncation failed
+     */
+    public boolean truncateTo(TopicPartition partition, long offset) {
+        return truncate(partition, partitionLog -> partitionLog.truncateTo(offset));
+    }
+
+    /** {@link #truncateTo}, but with {@link PartitionLog#truncateFullyAndStartAt}: the log starts over empty at {@code offset}. */
+    public boolean truncateFullyAndStartAt(TopicPartition partition, long offset) {
+        return truncate(partition, partitionLog -> partitionLog.truncateFullyAndStartAt(offset));
+    }
+
+    private boolean truncate(TopicPartition partition, Consumer<PartitionLog> truncation) {
+        PartitionLog partitionLog = getLog(partition).orElse(null);
+        if (partitionLog == null) {
+            return false;
+        }
+        long recoveryPoint = partitionLog.recoveryPoint();
+        truncation.accept(partitionLog);
+        List<LogSegment> segments = List.copyOf(partitionLog.segments());
+        cleaner.truncateCheckpoint(partition, segments.get(segments.size() - 1).baseOffset());
+        if (partitionLog.recoveryPoint() < recoveryPoint) {
+            checkpointRecoveryPoints(partitionLog.dir().getParent());
+        }
+        return true;
+    }
+
+    /**
+     * The cleaner of the compacted logs: a caller truncating a log itself moves its checkpoint back, and tests without
+     * cleaner threads (log.cleaner.enable false) run its rounds.
+     */
+    public LogCleaner cleaner() {
+        return cleaner;
     }
 
     private void scheduleRemoval(Path dir, Path partitionDir) {
@@ -498,6 +573,7 @@ public final class LogManager implements Closeable {
             if (logDir == null) {
                 return;
             }
+            cleaner.handleLogDirFailure(dir);
             logsIn(dir).forEach((partition, partitionLog) -> {
                 offlinePartitions.put(partition, dir);
                 logs.remove(partition);
@@ -525,9 +601,10 @@ public final class LogManager implements Closeable {
     }
 
     /**
-     * Closes every log: in each online directory the logs are flushed and closed, then both checkpoints are written
-     * and, only if all of that succeeded, the clean-shutdown marker with {@code brokerEpoch}. Logs of offline
-     * directories are closed without writing. All locks are released. Later calls do nothing.
+     * Stops the log cleaner, waiting for a cleaning under way, then closes every log: in each online directory the
+     * logs are flushed and closed, then both checkpoints are written and, only if all of that succeeded, the
+     * clean-shutdown marker with {@code brokerEpoch}. Logs of offline directories are closed without writing. All
+     * locks are released. Later calls do nothing.
      */
     public void shutdown(long brokerEpoch) {
         taskLock.writeLock().lock();
@@ -539,6 +616,7 @@ public final class LogManager implements Closeable {
         } finally {
             taskLock.writeLock().unlock();
         }
+        cleaner.close();
         Map<Path, List<Future<?>>> closings = new LinkedHashMap<>();
         List<ExecutorService> pools = new ArrayList<>();
         try {

@@ -1,5 +1,7 @@
 package io.fjord.log;
 
+import io.fjord.log.compaction.CleanerConfig;
+
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -21,10 +23,15 @@ import java.util.Map;
  * @param initialTaskDelayMs                 log.initial.task.delay.ms (default 30 s): before the periodic tasks first run
  * @param fileDeleteDelayMs                  log.segment.delete.delay.ms (default 1 minute): how long a deleted
  *                                           partition's directory stays before its files are removed
+ * @param cleaner                            the log.cleaner.* settings
+ * @param producerIdExpirationMs             producer.id.expiration.ms (default 1 day): how long a producer without
+ *                                           an open transaction is remembered after its last batch's timestamp
+ * @param producerIdExpirationCheckIntervalMs producer.id.expiration.check.interval.ms (default 10 minutes)
  */
 public record LogManagerConfig(List<Path> logDirs, int recoveryThreadsPerDataDir, long retentionCheckIntervalMs,
                                long flushCheckIntervalMs, long recoveryPointCheckpointIntervalMs,
-                               long logStartOffsetCheckpointIntervalMs, long initialTaskDelayMs, long fileDeleteDelayMs) {
+                               long logStartOffsetCheckpointIntervalMs, long initialTaskDelayMs, long fileDeleteDelayMs,
+                               CleanerConfig cleaner, long producerIdExpirationMs, long producerIdExpirationCheckIntervalMs) {
 
     public LogManagerConfig {
         logDirs = logDirs.stream().map(dir -> dir.toAbsolutePath().normalize()).toList();
@@ -51,7 +58,11 @@ public record LogManagerConfig(List<Path> logDirs, int recoveryThreadsPerDataDir
                 number(broker, "log.flush.offset.checkpoint.interval.ms", 60_000, 1, Long.MAX_VALUE),
                 number(broker, "log.flush.start.offset.checkpoint.interval.ms", 60_000, 1, Long.MAX_VALUE),
                 number(broker, "log.initial.task.delay.ms", 30_000, 0, Long.MAX_VALUE),
-                number(broker, "log.segment.delete.delay.ms", 60_000, 0, Long.MAX_VALUE));
+                number(broker, "log.segment.delete.delay.ms", 60_000, 0, Long.MAX_VALUE),
+                CleanerConfig.of(broker),
+                number(broker, "producer.id.expiration.ms", ProducerStateManager.DEFAULT_PRODUCER_ID_EXPIRATION_MS, 1, Integer.MAX_VALUE),
+                number(broker, "producer.id.expiration.check.interval.ms", ProducerStateManager.DEFAULT_PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS,
+                        1, Integer.MAX_VALUE));
     }
 
     private static long number(Map<String, String> broker, String key, long defaultValue, long min, long max) {

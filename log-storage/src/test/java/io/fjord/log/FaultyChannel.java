@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A FileChannel over a real one that counts the bytes read and mapped, and can fail writes like a full
  * disk: after {@link Faults#writableBytes} more bytes, a write stores what fits and throws. Truncations and
- * fsyncs fail on request.
+ * fsyncs fail on request; {@link Faults#beforeRead} runs before every positioned read.
  */
 final class FaultyChannel extends FileChannel {
 
@@ -24,6 +24,7 @@ final class FaultyChannel extends FileChannel {
         final AtomicLong writableBytes = new AtomicLong(Long.MAX_VALUE);
         volatile boolean failTruncate;
         volatile boolean failForce;
+        volatile Runnable beforeRead = () -> { };
 
         @Override
         public FileChannel open(Path file) throws IOException {
@@ -41,6 +42,7 @@ final class FaultyChannel extends FileChannel {
 
     @Override
     public int read(ByteBuffer dst, long position) throws IOException {
+        faults.beforeRead.run();
         int n = delegate.read(dst, position);
         faults.bytesRead.addAndGet(Math.max(n, 0));
         return n;

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
@@ -441,5 +442,71 @@ class LogManagerTest {
         LogManager afterCrash = open(dir("crash-a"), dir("crash-b"));
         partitions.forEach(partition -> assertLogMatches(models.get(partition), log(afterCrash, partition)));
         assertFalse(readBatches(log(afterCrash, partitions.get(0)).read(0, 1000, Long.MAX_VALUE, true)).isEmpty());
+    }
+
+    @Test
+    void anIdleProducerIsForgottenAtTheFirstExpirationCheckAfterProducerIdExpirationMs() {
+        // given producer.id.expiration.ms of 60 s, checked every 10 s, and producers last heard from at 0 s and 30 s
+        LogManager manager = open(Map.of("producer.id.expiration.ms", "60000", "producer.id.expiration.check.interval.ms", "10000"),
+                FileChannelFactory.DEFAULT, dir("a"));
+        PartitionLog log = manager.getOrCreateLog(ORDERS_0, SMALL_SEGMENTS);
+        log.append(ProducerBatches.idempotent(0, 7, 0, 0, 1, time.milliseconds()).buffer(), 0);
+        time.advance(30_000);
+        log.append(ProducerBatches.idempotent(0, 8, 0, 0, 1, time.milliseconds()).buffer(), 0);
+
+        // when
+        time.advance(29_999);
+
+        // then
+        assertEquals(Set.of(7L, 8L), log.activeProducers().keySet());
+
+        // when
+        time.advance(1);
+
+        // then
+        assertEquals(Set.of(8L), log.activeProducers().keySet());
+    }
+
+    @Test
+    void theCleanerThreadsRunFromStartupToShutdown() {
+        Set<Thread> before = cleanerThreads();
+        LogManager manager = open(Map.of("log.cleaner.threads", "2"), FileChannelFactory.DEFAULT, dir("a"));
+        Set<Thread> started = cleanerThreads();
+        started.removeAll(before);
+        assertEquals(2, started.size());
+
+        manager.close();
+
+        assertTrue(started.stream().noneMatch(Thread::isAlive));
+    }
+
+    @Test
+    void deletingACompactedLogWhileTheCleanerReadsItLeavesItsDirectoryOnline() {
+        // given a dirty compacted log whose first read by the cleaner deletes it
+        FaultyChannel.Faults faults = new FaultyChannel.Faults();
+        LogManager manager = open(Map.of("log.cleaner.enable", "false"), faults, dir("a"));
+        PartitionLog log = manager.getOrCreateLog(ORDERS_0, TestBatches.config("cleanup.policy", "compact", "min.cleanable.dirty.ratio", "0"));
+        append(log, ORDERS_0, 3);
+        log.roll();
+        AtomicBoolean deleted = new AtomicBoolean();
+        faults.beforeRead = () -> {
+            if (deleted.compareAndSet(false, true)) {
+                manager.deleteLog(ORDERS_0);
+            }
+        };
+
+        // when
+        manager.cleaner().cleanOnce();
+        time.advance(0);
+
+        // then
+        assertTrue(deleted.get());
+        assertEquals(List.of(dir("a")), manager.liveLogDirs());
+        assertEquals(List.of(), offlineEvents);
+    }
+
+    private static Set<Thread> cleanerThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(thread -> thread.getName().startsWith("fjord-log-cleaner-thread-"))
+                .collect(Collectors.toSet());
     }
 }

@@ -1,10 +1,13 @@
 package io.fjord.log.compaction;
 
 import io.fjord.log.PartitionLog;
+import io.fjord.log.ProducerEntry;
 import io.fjord.log.TopicPartition;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -26,6 +29,31 @@ public record CleanableLog(TopicPartition partition, PartitionLog log, LongSuppl
     /** A log cleaned up to its log end offset, with no producer state to keep. */
     public static CleanableLog of(TopicPartition partition, PartitionLog log) {
         return new CleanableLog(partition, log, log::logEndOffset, Map::of);
+    }
+
+    /**
+     * A log bounded by its own producer state, as the log manager registers it: nothing from the first offset of
+     * the earliest open transaction on is cleaned, and every producer's last data batch survives. The high
+     * watermark, which the log does not know, bounds nothing.
+     */
+    public static CleanableLog ofProducerState(TopicPartition partition, PartitionLog log) {
+        return new CleanableLog(partition, log, () -> firstUnstableOffset(log), () -> lastDataOffsets(log));
+    }
+
+    private static long firstUnstableOffset(PartitionLog log) {
+        long logEndOffset = log.logEndOffset();
+        return log.activeProducers().values().stream().map(ProducerEntry::currentTxnFirstOffset).filter(OptionalLong::isPresent)
+                .mapToLong(OptionalLong::getAsLong).reduce(logEndOffset, Math::min);
+    }
+
+    private static Map<Long, Long> lastDataOffsets(PartitionLog log) {
+        Map<Long, Long> offsets = new HashMap<>();
+        log.activeProducers().forEach((producerId, entry) -> {
+            if (!entry.batches().isEmpty()) {
+                offsets.put(producerId, entry.batches().get(entry.batches().size() - 1).lastOffset());
+            }
+        });
+        return offsets;
     }
 
     /** The log directory (a log.dirs entry) holding the partition's directory and its cleaner checkpoint. */

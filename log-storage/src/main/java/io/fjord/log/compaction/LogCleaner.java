@@ -29,7 +29,16 @@ import java.util.stream.Collectors;
  * makes overdue, and cleans it ({@link SegmentCleaner}); the first dirty offset it reaches is recorded in the log
  * directory's {@value CleanerCheckpoints#FILE}. A log whose cleaning fails unexpectedly is marked uncleanable and
  * skipped until it is removed; an I/O error also goes to the {@link LogDirFailureListener}. A cleaning the log
- * refuses to swap in (it was truncated or lost segments meanwhile) leaves the checkpoint where it was.
+ * refuses to swap in (it was truncated or lost segments meanwhile) leaves the checkpoint where it was, and so does one
+ * that finished while the log was truncated. An error cleaning a log that was removed or truncated meanwhile is not a
+ * log directory failure: its files may have gone with it.
+ *
+ * <p>Retention of compacted logs is the cleaner's, as in Kafka (the log manager's retention task skips them): after
+ * every round each registered compacted log not being cleaned or uncleanable gets
+ * {@link io.fjord.log.PartitionLog#deleteOldSegments()}, marked in progress meanwhile, so retention never deletes
+ * segments a cleaning is reading. Compact-only logs thereby lose the segments below their log start offset; logs
+ * whose cleanup.policy is compact,delete also get retention.ms and retention.bytes. Without cleaner threads
+ * (log.cleaner.enable false) compacted logs get no retention, also as in Kafka.
  *
  * <p>log.cleaner.threads threads, started by {@link #startup()} when log.cleaner.enable is set, each run rounds
  * with its own key-offset map of log.cleaner.dedupe.buffer.size / threads bytes, and wait log.cleaner.backoff.ms
@@ -90,6 +99,15 @@ public final class LogCleaner implements Closeable {
         }
     }
 
+    /**
+     * Forgets every log in a failed log directory, leaving its checkpoint file alone (it may not be written), as
+     * Kafka does when a directory goes offline. A cleaning of one of them under way stops at its next error.
+     */
+    public synchronized void handleLogDirFailure(Path logDir) {
+        logs.values().removeIf(cleanable -> cleanable.logDir().equals(logDir));
+        uncleanable.removeIf(partition -> !logs.containsKey(partition));
+    }
+
     /** The partitions marked uncleanable after a failed cleaning. */
     public synchronized Set<TopicPartition> uncleanablePartitions() {
         return Set.copyOf(uncleanable);
@@ -129,7 +147,7 @@ public final class LogCleaner implements Closeable {
 
     /**
      * One round on the first cleaner's map, for tests and callers that run no threads: cleans the filthiest log, if
-     * any qualifies. Must not run while the threads are started.
+     * any qualifies, then applies retention to the compacted logs. Must not run while the threads are started.
      *
      * @return whether a log was picked
      */
@@ -138,7 +156,14 @@ public final class LogCleaner implements Closeable {
     }
 
     private boolean cleanFilthiestLog(SegmentCleaner cleaner) {
-        long now = time.milliseconds();
+        try {
+            return cleanFilthiestLog(cleaner, time.milliseconds());
+        } finally {
+            deleteOldSegments();
+        }
+    }
+
+    private boolean cleanFilthiestLog(SegmentCleaner cleaner, long now) {
         LogToClean filthiest = grabFilthiestLog(now);
         if (filthiest == null) {
             return false;
@@ -156,15 +181,51 @@ public final class LogCleaner implements Closeable {
         } catch (KafkaStorageException e) {
             log.warn("Cleaning of {} stopped by a storage error: {}", partition, e.getMessage());
         } catch (IOException e) {
-            failures.onFailure(filthiest.cleanable().logDir(), e);
-            log.error("I/O error while cleaning {}", partition, e);
+            if (movedOn(filthiest)) {
+                log.info("Cleaning of {} stopped: the log was removed or truncated meanwhile ({})", partition, e.toString());
+            } else {
+                failures.onFailure(filthiest.cleanable().logDir(), e);
+                log.error("I/O error while cleaning {}", partition, e);
+            }
         } catch (RuntimeException e) {
             log.warn("Unexpected failure while cleaning {}; it is marked uncleanable", partition, e);
             markUncleanable(partition);
         } finally {
-            doneCleaning(filthiest.cleanable(), cleanedUpTo);
+            doneCleaning(filthiest, cleanedUpTo);
         }
         return true;
+    }
+
+    private synchronized boolean movedOn(LogToClean toClean) {
+        CleanableLog cleanable = toClean.cleanable();
+        return logs.get(cleanable.partition()) != cleanable || cleanable.log().truncationCount() != toClean.truncationCount();
+    }
+
+    /** Retention of every registered compacted log not being cleaned and not uncleanable. */
+    private void deleteOldSegments() {
+        List<CleanableLog> deletable = grabDeletableLogs();
+        try {
+            for (CleanableLog cleanable : deletable) {
+                try {
+                    cleanable.log().deleteOldSegments();
+                } catch (RuntimeException e) {
+                    log.error("Retention of {} failed", cleanable.partition(), e);
+                }
+            }
+        } finally {
+            doneDeleting(deletable);
+        }
+    }
+
+    private synchronized List<CleanableLog> grabDeletableLogs() {
+        List<CleanableLog> deletable = logs.values().stream().filter(cleanable -> cleanable.log().config().compact()
+                && !inProgress.contains(cleanable.partition()) && !uncleanable.contains(cleanable.partition())).toList();
+        deletable.forEach(cleanable -> inProgress.add(cleanable.partition()));
+        return deletable;
+    }
+
+    private synchronized void doneDeleting(List<CleanableLog> deleted) {
+        deleted.forEach(cleanable -> inProgress.remove(cleanable.partition()));
     }
 
     /** The compacted log with the highest dirty ratio that qualifies for cleaning, now marked in progress; null if none. */
@@ -200,9 +261,10 @@ public final class LogCleaner implements Closeable {
         uncleanable.add(partition);
     }
 
-    private synchronized void doneCleaning(CleanableLog cleanable, Long cleanedUpTo) {
+    private synchronized void doneCleaning(LogToClean cleaned, Long cleanedUpTo) {
+        CleanableLog cleanable = cleaned.cleanable();
         inProgress.remove(cleanable.partition());
-        if (cleanedUpTo != null && logs.get(cleanable.partition()) == cleanable) {
+        if (cleanedUpTo != null && !movedOn(cleaned)) {
             writeCheckpoint(cleanable, cleanedUpTo);
         }
     }
