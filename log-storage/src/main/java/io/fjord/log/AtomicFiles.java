@@ -12,12 +12,18 @@ import java.nio.file.StandardOpenOption;
  * Replaces a file's content so that a crash leaves either the old or the new content, never a mix: the bytes go
  * to {@code <name>.tmp} beside the target, which is fsynced, renamed over the target atomically, and the
  * directory is fsynced so the rename itself survives. A {@code .tmp} left by an earlier crash is overwritten.
+ * Without {@code durable} the fsyncs are left to a later {@link #sync}: a crash before it may leave the old
+ * content, the new, or a damaged file, so readers of such files must detect damage (e.g. by a checksum).
  */
 final class AtomicFiles {
     private AtomicFiles() {
     }
 
     static void write(Path target, byte[] content) throws IOException {
+        write(target, content, true);
+    }
+
+    static void write(Path target, byte[] content, boolean durable) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -25,10 +31,22 @@ final class AtomicFiles {
             while (bytes.hasRemaining()) {
                 channel.write(bytes);
             }
-            channel.force(true);
+            if (durable) {
+                channel.force(true);
+            }
         }
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        syncDirectory(target.toAbsolutePath().getParent());
+        if (durable) {
+            syncDirectory(target.toAbsolutePath().getParent());
+        }
+    }
+
+    /** Makes a file written without {@code durable} durable: fsyncs it and its directory. */
+    static void sync(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        syncDirectory(file.toAbsolutePath().getParent());
     }
 
     /** Fsyncs a directory, so that files created, renamed or deleted in it stay so after a crash. */

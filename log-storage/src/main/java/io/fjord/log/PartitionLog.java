@@ -427,7 +427,11 @@ public final class PartitionLog implements Closeable {
     }
 
     private void appendLocked(ByteBuf batches, List<RecordBatch> validated, long now) {
-        long maxTimestamp = validated.stream().mapToLong(RecordBatch::maxTimestamp).max().orElseThrow();
+        long latest = Long.MIN_VALUE;
+        for (RecordBatch batch : validated) {
+            latest = Math.max(latest, batch.maxTimestamp());
+        }
+        long maxTimestamp = latest;
         long firstOffset = validated.get(0).baseOffset();
         long lastOffset = validated.get(validated.size() - 1).lastOffset();
         LogSegment active = io("append", () -> {
@@ -474,10 +478,19 @@ public final class PartitionLog implements Closeable {
         LogSegment next = openSegment(baseOffset);
         segments.put(baseOffset, next);
         previous.onBecomeInactive();
-        if (baseOffset >= end.offset()) {
-            producersAndEpochs.producers().takeSnapshot(baseOffset);
-        }
-        env.scheduler().scheduleOnce("flush " + dir.getFileName(), () -> flush(baseOffset), 0);
+        Path snapshot = baseOffset >= end.offset() ? producersAndEpochs.producers().takeSnapshot(baseOffset, false) : null;
+        env.scheduler().scheduleOnce("flush " + dir.getFileName(), () -> {
+            if (closed) {
+                return;
+            }
+            if (snapshot != null) {
+                io("producer snapshot sync", () -> {
+                    ProducerStateManager.syncSnapshot(snapshot);
+                    return null;
+                });
+            }
+            flush(baseOffset);
+        }, 0);
         return next;
     }
 

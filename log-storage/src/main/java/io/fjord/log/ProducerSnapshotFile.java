@@ -64,7 +64,7 @@ final class ProducerSnapshotFile {
         return m.matches() ? OptionalLong.of(Long.parseLong(m.group(1))) : OptionalLong.empty();
     }
 
-    static void write(Path file, Collection<ProducerEntry> entries) throws IOException {
+    static void write(Path file, Collection<ProducerEntry> entries, boolean durable) throws IOException {
         int size = CRC_END + 4 + entries.stream().mapToInt(e -> ENTRY_HEADER_SIZE + e.batches().size() * BATCH_SIZE).sum();
         ByteBuffer buf = ByteBuffer.allocate(size);
         buf.putShort(VERSION).putInt(0).putInt(entries.size());
@@ -80,7 +80,7 @@ final class ProducerSnapshotFile {
             }
         }
         buf.putInt(2, (int) crc(buf.array()));
-        AtomicFiles.write(file, buf.array());
+        AtomicFiles.write(file, buf.array(), durable);
     }
 
     static List<ProducerEntry> read(Path file) throws IOException, CorruptSnapshotException {

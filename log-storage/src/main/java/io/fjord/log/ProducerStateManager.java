@@ -175,13 +175,34 @@ public final class ProducerStateManager {
      * applied: the log end offset, e.g. the base offset of a segment being rolled to, or at close.
      */
     public void takeSnapshot(long offset) {
+        takeSnapshot(offset, true);
+    }
+
+    /**
+     * Like {@link #takeSnapshot(long)}, but without {@code durable} the fsync is left to the caller (via
+     * {@link #syncSnapshot}), as on a segment roll where it runs with the background flush. A snapshot lost
+     * or damaged by a crash before then fails its CRC on load and an older one is used.
+     *
+     * @return the snapshot file
+     */
+    public Path takeSnapshot(long offset, boolean durable) {
         Path file = ProducerSnapshotFile.path(dir, offset);
         try {
-            ProducerSnapshotFile.write(file, producers.values());
+            ProducerSnapshotFile.write(file, producers.values(), durable);
         } catch (IOException e) {
             throw new KafkaStorageException("Could not write producer snapshot " + file, e);
         }
         snapshots.put(offset, file);
+        return file;
+    }
+
+    /** Fsyncs a snapshot taken without {@code durable}; one deleted meanwhile (by a truncation) is skipped. */
+    public static void syncSnapshot(Path file) throws IOException {
+        try {
+            AtomicFiles.sync(file);
+        } catch (java.nio.file.NoSuchFileException deleted) {
+            // truncated away before the flush ran: nothing left to make durable
+        }
     }
 
     public OptionalLong latestSnapshotOffset() {

@@ -195,7 +195,7 @@ class PartitionLogProducerStateTest {
                 "snapshots " + snapshots + " on both sides of the recovery point " + recoveryPoint);
         Path crashImage = root.resolve("crash/topic-0");
         TestBatches.copyDirectory(dir(), crashImage);
-        ProducerSnapshotFile.write(crashImage.resolve(snapshot(38)), List.of());
+        ProducerSnapshotFile.write(crashImage.resolve(snapshot(38)), List.of(), true);
         FaultyChannel.Faults counting = new FaultyChannel.Faults();
 
         PartitionLog recovered = openCountingReads(crashImage, new LoadState(false, recoveryPoint, 0), counting);
