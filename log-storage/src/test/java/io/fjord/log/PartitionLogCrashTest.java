@@ -137,6 +137,17 @@ class PartitionLogCrashTest {
         }
     }
 
+    @Test
+    void cuttingTheActiveSegmentsIndexesAnywhereLosesNothing() {
+        for (String suffix : List.of(".index", ".timeindex")) {
+            int length = (int) size(file(pristine, activeBase(), suffix));
+            for (int i = 0; i < 40; i++) {
+                int cut = random.nextInt(length + 1);
+                checkDamaged(dir -> truncate(file(dir, activeBase(), suffix), cut), logEndOffset(), logEndOffset());
+            }
+        }
+    }
+
     /** A zeroed time index of one entry is not detectable without reading the log, so it is left out. */
     @Test
     void detectablyBrokenIndexesOfTrustedSegmentsAreRebuilt() {
