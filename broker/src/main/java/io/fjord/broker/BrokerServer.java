@@ -1,0 +1,143 @@
+package io.fjord.broker;
+
+import io.fjord.broker.api.ApiHandlerRegistry;
+import io.fjord.broker.api.RequestDispatcher;
+import io.fjord.broker.config.BrokerConfig;
+import io.fjord.broker.config.Endpoint;
+import io.fjord.broker.network.ConnectionErrorHandler;
+import io.fjord.broker.network.ConnectionSequencer;
+import io.fjord.broker.network.IdleConnectionReaper;
+import io.fjord.broker.network.KafkaFrameDecoder;
+import io.fjord.broker.network.RequestDecoder;
+import io.fjord.broker.network.ResponseEncoder;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Kafka-protocol TCP server: one server socket per broker listener (listeners not named in
+ * controller.listener.names), an acceptor thread and {@code num.network.threads} event loops, each
+ * connection with the pipeline built in {@link #initConnection}. Uses the native epoll transport when
+ * its library is present, NIO otherwise.
+ *
+ * <p>Lifecycle: {@link #start()} once, then {@link #close()} (idempotent): stop accepting, close every
+ * connection, stop the event loops. Thread-safety: start and close are synchronized; everything else
+ * runs on Netty's threads.
+ */
+public final class BrokerServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerServer.class);
+
+    private final BrokerConfig config;
+    private final RequestDispatcher dispatcher;
+    private final ResponseEncoder responseEncoder = new ResponseEncoder();
+    private final ConnectionErrorHandler errorHandler = new ConnectionErrorHandler();
+    private final Map<String, Channel> serverChannels = new LinkedHashMap<>();
+    private EventLoopGroup acceptorGroup;
+    private EventLoopGroup networkGroup;
+    private ChannelGroup connections;
+    private boolean closed;
+
+    public BrokerServer(BrokerConfig config, ApiHandlerRegistry registry) {
+        this.config = config;
+        this.dispatcher = new RequestDispatcher(registry);
+    }
+
+    /** Binds every broker listener; throws if one cannot be bound (after releasing what was bound). */
+    public synchronized void start() throws InterruptedException {
+        if (acceptorGroup != null) {
+            throw new IllegalStateException("already started");
+        }
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        acceptorGroup = new MultiThreadIoEventLoopGroup(1, io);
+        networkGroup = new MultiThreadIoEventLoopGroup(config.numNetworkThreads(), io);
+        connections = new DefaultChannelGroup("fjord-connections", GlobalEventExecutor.INSTANCE);
+        try {
+            for (Endpoint endpoint : config.brokerListeners()) {
+                ServerBootstrap bootstrap = new ServerBootstrap()
+                        .group(acceptorGroup, networkGroup)
+                        .channel(channelType)
+                        .option(ChannelOption.SO_BACKLOG, 128)
+                        .option(ChannelOption.SO_REUSEADDR, true)
+                        .childOption(ChannelOption.TCP_NODELAY, true)
+                        .childHandler(new ChannelInitializer<SocketChannel>() {
+                            @Override
+                            protected void initChannel(SocketChannel ch) {
+                                initConnection(ch, endpoint.listenerName());
+                            }
+                        });
+                InetSocketAddress address = endpoint.host().isEmpty()
+                        ? new InetSocketAddress(endpoint.port())
+                        : new InetSocketAddress(endpoint.host(), endpoint.port());
+                Channel channel = bootstrap.bind(address).sync().channel();
+                serverChannels.put(endpoint.listenerName(), channel);
+                LOG.info("Listening on {} ({}, {} transport)", channel.localAddress(), endpoint.listenerName(),
+                        epoll ? "epoll" : "nio");
+            }
+        } catch (InterruptedException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** The pipeline of one client connection; every handler is named. */
+    private void initConnection(SocketChannel ch, String listenerName) {
+        connections.add(ch);
+        ChannelPipeline pipeline = ch.pipeline();
+        if (config.connectionsMaxIdleMs() > 0) {
+            pipeline.addLast("idleReaper", new IdleConnectionReaper(config.connectionsMaxIdleMs()));
+        }
+        pipeline.addLast("frameDecoder", new KafkaFrameDecoder(config.socketRequestMaxBytes()));
+        pipeline.addLast("responseEncoder", responseEncoder);
+        pipeline.addLast("requestDecoder", new RequestDecoder(dispatcher.registry(), listenerName));
+        pipeline.addLast("sequencer", new ConnectionSequencer(dispatcher));
+        pipeline.addLast("errorHandler", errorHandler);
+    }
+
+    /** The port {@code listenerName} is bound to (the real one when configured as 0). */
+    public synchronized int boundPort(String listenerName) {
+        Channel channel = serverChannels.get(listenerName);
+        if (channel == null) {
+            throw new IllegalArgumentException("No bound listener " + listenerName);
+        }
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed || acceptorGroup == null) {
+            return;
+        }
+        closed = true;
+        for (Channel channel : serverChannels.values()) {
+            channel.close().syncUninterruptibly();
+        }
+        connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        acceptorGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        networkGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        LOG.info("Network server stopped");
+    }
+}

@@ -1,0 +1,45 @@
+package io.fjord.broker.api;
+
+import io.fjord.protocol.ApiKey;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * The APIs this broker serves: one {@link ApiHandler} per API key. Adding an API is one
+ * {@link #register} line in {@link #forBroker}; ApiVersions answers from this registry, so what is
+ * advertised is always exactly what is served.
+ *
+ * <p>Thread-safety: handlers are registered before the server starts; lookups are lock-free and safe from
+ * any thread.
+ */
+public final class ApiHandlerRegistry {
+    private final ConcurrentSkipListMap<Short, ApiHandler<?>> handlers = new ConcurrentSkipListMap<>();
+
+    /** The handlers of a broker node. */
+    public static ApiHandlerRegistry forBroker(BrokerFeatures features) {
+        ApiHandlerRegistry registry = new ApiHandlerRegistry();
+        registry.register(new ApiVersionsHandler(registry, features));
+        return registry;
+    }
+
+    /** Adds {@code handler}; an API key may be registered once. */
+    public ApiHandlerRegistry register(ApiHandler<?> handler) {
+        ApiKey key = handler.apiKey();
+        if (handlers.putIfAbsent(key.id(), handler) != null) {
+            throw new IllegalStateException("A handler for " + key.protocolName() + " is already registered");
+        }
+        return this;
+    }
+
+    /** The handler for {@code apiKey}, or null if this broker does not serve it. */
+    public ApiHandler<?> handler(short apiKey) {
+        return handlers.get(apiKey);
+    }
+
+    /** Every registered handler in ascending API key order. */
+    public Collection<ApiHandler<?>> handlers() {
+        return Collections.unmodifiableCollection(handlers.values());
+    }
+}

@@ -1,0 +1,22 @@
+package io.fjord.broker.api;
+
+import io.fjord.protocol.RequestHeader;
+
+import java.net.SocketAddress;
+
+/**
+ * Who sent a request and how: its header, the client's address and the listener it came in on. Handlers
+ * read it; they never see the Netty channel. Immutable.
+ */
+public record RequestContext(RequestHeader header, SocketAddress clientAddress, String listenerName) {
+
+    public short apiVersion() {
+        return header.apiVersion();
+    }
+
+    @Override
+    public String toString() {
+        return "api " + header.apiKey() + " v" + header.apiVersion() + ", correlation id " + header.correlationId()
+                + ", client id " + header.clientId() + ", from " + clientAddress + " on " + listenerName;
+    }
+}

@@ -1,0 +1,116 @@
+package io.fjord.broker.network;
+
+import io.fjord.broker.api.ApiHandler;
+import io.fjord.broker.api.RequestDispatcher;
+import io.fjord.protocol.ApiMessage;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Keeps one request per connection in flight and answers strictly in request order, as Kafka does:
+ * requests that arrive while one is being handled wait in a queue; the next is dispatched only after the
+ * previous one's response was written (or, for a request that gets no response, after its handler
+ * finished). When more than {@value #MAX_QUEUED} requests wait, the connection stops reading until the
+ * queue drains.
+ *
+ * <p>Each request's frame is released once its handler's future completes. Handler futures may complete
+ * on any thread; the sequencer moves back to the connection's event loop before touching its state. One
+ * instance per connection; state confined to the event loop.
+ */
+public final class ConnectionSequencer extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionSequencer.class);
+    static final int MAX_QUEUED = 16;
+
+    private final RequestDispatcher dispatcher;
+    private final ArrayDeque<Request> queued = new ArrayDeque<>();
+    private boolean inFlight;
+    private boolean closed;
+
+    public ConnectionSequencer(RequestDispatcher dispatcher) {
+        this.dispatcher = dispatcher;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        Request request = (Request) msg;
+        if (closed) {
+            request.release();
+            return;
+        }
+        queued.add(request);
+        if (queued.size() > MAX_QUEUED) {
+            ctx.channel().config().setAutoRead(false);
+        }
+        dispatchNext(ctx);
+    }
+
+    private void dispatchNext(ChannelHandlerContext ctx) {
+        if (inFlight || closed || queued.isEmpty()) {
+            return;
+        }
+        Request request = queued.poll();
+        if (!ctx.channel().config().isAutoRead() && queued.size() <= MAX_QUEUED / 2) {
+            ctx.channel().config().setAutoRead(true);
+        }
+        inFlight = true;
+        CompletableFuture<ApiMessage> answer;
+        try {
+            answer = dispatcher.dispatch(request.context(), request.body());
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        answer.whenComplete((response, failure) -> {
+            if (ctx.executor().inEventLoop()) {
+                complete(ctx, request, response, failure);
+            } else {
+                ctx.executor().execute(() -> complete(ctx, request, response, failure));
+            }
+        });
+    }
+
+    private void complete(ChannelHandlerContext ctx, Request request, ApiMessage response, Throwable failure) {
+        request.release();
+        if (closed) {
+            return;
+        }
+        if (failure != null) {
+            LOG.error("Closing connection: no response could be built for {}", request.context(), failure);
+            ctx.close();
+            return;
+        }
+        if (response == null) {
+            inFlight = false;
+            dispatchNext(ctx);
+            return;
+        }
+        ApiHandler<?> handler = dispatcher.registry().handler(request.context().header().apiKey());
+        short version = handler.responseVersion(request.context().apiVersion());
+        Response out = new Response(request.context().header().apiKey(), version,
+                request.context().header().correlationId(), response);
+        ctx.writeAndFlush(out).addListener((ChannelFutureListener) written -> {
+            if (!written.isSuccess()) {
+                LOG.debug("Closing connection: writing the response to {} failed", request.context(), written.cause());
+                ctx.close();
+                return;
+            }
+            inFlight = false;
+            dispatchNext(ctx);
+        });
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        closed = true;
+        Request request;
+        while ((request = queued.poll()) != null) {
+            request.release();
+        }
+        super.channelInactive(ctx);
+    }
+}

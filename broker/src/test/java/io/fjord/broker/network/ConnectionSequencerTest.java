@@ -1,0 +1,111 @@
+package io.fjord.broker.network;
+
+import io.fjord.broker.api.ApiHandler;
+import io.fjord.broker.api.ApiHandlerRegistry;
+import io.fjord.broker.api.RequestContext;
+import io.fjord.broker.api.RequestDispatcher;
+import io.fjord.protocol.ApiKey;
+import io.fjord.protocol.ApiMessage;
+import io.fjord.protocol.ErrorCode;
+import io.fjord.protocol.RequestHeader;
+import io.fjord.protocol.message.ApiVersionsRequest;
+import io.fjord.protocol.message.ApiVersionsResponse;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+class ConnectionSequencerTest {
+
+    /** Answers each request with a future the test completes by hand. */
+    private static final class ManualHandler implements ApiHandler<ApiVersionsRequest> {
+        final List<CompletableFuture<ApiMessage>> pending = new ArrayList<>();
+
+        @Override
+        public ApiKey apiKey() {
+            return ApiKey.API_VERSIONS;
+        }
+
+        @Override
+        public short minVersion() {
+            return 0;
+        }
+
+        @Override
+        public short maxVersion() {
+            return 4;
+        }
+
+        @Override
+        public CompletableFuture<ApiMessage> handle(RequestContext context, ApiVersionsRequest request) {
+            CompletableFuture<ApiMessage> future = new CompletableFuture<>();
+            pending.add(future);
+            return future;
+        }
+
+        @Override
+        public ApiMessage errorResponse(ApiVersionsRequest request, ErrorCode error) {
+            return new ApiVersionsResponse().setErrorCode(error.code());
+        }
+    }
+
+    private static Request request(int correlationId, List<ByteBuf> frames) {
+        ByteBuf frame = Unpooled.buffer(1);
+        frames.add(frame);
+        RequestContext context = new RequestContext(new RequestHeader((short) 18, (short) 3, correlationId, "c"), null, "PLAINTEXT");
+        return new Request(context, new ApiVersionsRequest(), frame);
+    }
+
+    @Test
+    void oneRequestInFlightAndResponsesInRequestOrder() {
+        ManualHandler handler = new ManualHandler();
+        EmbeddedChannel channel = new EmbeddedChannel(
+                new ConnectionSequencer(new RequestDispatcher(new ApiHandlerRegistry().register(handler))));
+        List<ByteBuf> frames = new ArrayList<>();
+
+        channel.writeInbound(request(1, frames), request(2, frames), request(3, frames));
+        assertEquals(1, handler.pending.size(), "only the first request is dispatched");
+
+        handler.pending.get(0).complete(new ApiVersionsResponse());
+        channel.runPendingTasks();
+        Response first = channel.readOutbound();
+        assertEquals(1, first.correlationId());
+        assertEquals(0, frames.get(0).refCnt(), "frame released once answered");
+        assertEquals(2, handler.pending.size());
+
+        handler.pending.get(1).complete(null);
+        channel.runPendingTasks();
+        assertNull(channel.readOutbound(), "a request without response writes nothing");
+        assertEquals(3, handler.pending.size(), "and the next request goes ahead");
+
+        handler.pending.get(2).completeExceptionally(new IllegalStateException("boom"));
+        channel.runPendingTasks();
+        Response third = channel.readOutbound();
+        assertEquals(3, third.correlationId());
+        assertEquals(ErrorCode.UNKNOWN_SERVER_ERROR.code(), ((ApiVersionsResponse) third.body()).errorCode());
+        channel.finishAndReleaseAll();
+        frames.forEach(f -> assertEquals(0, f.refCnt()));
+    }
+
+    @Test
+    void queuedRequestsAreReleasedWhenTheConnectionCloses() {
+        ManualHandler handler = new ManualHandler();
+        EmbeddedChannel channel = new EmbeddedChannel(
+                new ConnectionSequencer(new RequestDispatcher(new ApiHandlerRegistry().register(handler))));
+        List<ByteBuf> frames = new ArrayList<>();
+
+        channel.writeInbound(request(1, frames), request(2, frames));
+        channel.close();
+        handler.pending.get(0).complete(new ApiVersionsResponse());
+        channel.runPendingTasks();
+
+        frames.forEach(f -> assertEquals(0, f.refCnt()));
+    }
+}
