@@ -103,6 +103,16 @@ public final class BrokerConfig {
         String advertised = props.get(ADVERTISED_LISTENERS);
         advertisedListeners = advertised == null ? brokerEndpoints(listeners)
                 : Endpoint.parseList(ADVERTISED_LISTENERS, advertised);
+        for (Endpoint endpoint : advertisedListeners) {
+            if (listeners.stream().noneMatch(l -> l.listenerName().equals(endpoint.listenerName()))) {
+                throw ConfigException.invalid(ADVERTISED_LISTENERS, advertised,
+                        "listener " + endpoint.listenerName() + " is not in " + LISTENERS);
+            }
+            if (advertised != null && (endpoint.host().equals("0.0.0.0") || endpoint.host().equals("::"))) {
+                throw ConfigException.invalid(ADVERTISED_LISTENERS, advertised,
+                        "cannot advertise the wildcard address " + endpoint.host());
+            }
+        }
         controllerQuorumVoters = voters(props.getOrDefault(CONTROLLER_QUORUM_VOTERS, ""));
         String dirs = props.containsKey(LOG_DIRS) ? props.get(LOG_DIRS) : props.getOrDefault(LOG_DIR, "/tmp/kafka-logs");
         String dirsKey = props.containsKey(LOG_DIRS) ? LOG_DIRS : LOG_DIR;

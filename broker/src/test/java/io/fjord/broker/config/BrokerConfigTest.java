@@ -141,6 +141,18 @@ class BrokerConfigTest {
     }
 
     @Test
+    void advertisedListenersMustNameAListenerAndARealHost() {
+        Map<String, String> props = minimal();
+        props.put("listeners", "PLAINTEXT://:9092");
+        props.put("advertised.listeners", "EXTERNAL://broker.example:9092");
+        assertTrue(assertThrows(ConfigException.class, () -> BrokerConfig.fromMap(props)).getMessage()
+                .contains("'advertised.listeners'"));
+        props.put("advertised.listeners", "PLAINTEXT://0.0.0.0:9092");
+        assertTrue(assertThrows(ConfigException.class, () -> BrokerConfig.fromMap(props)).getMessage()
+                .contains("'advertised.listeners'"));
+    }
+
+    @Test
     void unknownKeysAreIgnored() throws Exception {
         Path file = file("node.id=2", "process.roles=broker", "num.partitions=6", "something.made.up=yes");
 
