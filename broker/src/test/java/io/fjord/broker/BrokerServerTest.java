@@ -118,6 +118,20 @@ class BrokerServerTest {
         }
     }
 
+    @Test
+    void apiVersionsWithAnInvalidClientSoftwareNameGetsInvalidRequest() throws Exception {
+        try (RawConnection connection = new RawConnection(port)) {
+            RequestHeader header = new RequestHeader(ApiKeys.API_VERSIONS, (short) 3, "test-client", 3);
+            ApiVersionsRequest request = new ApiVersionsRequest(new org.apache.kafka.common.message.ApiVersionsRequestData()
+                    .setClientSoftwareName("bad name!").setClientSoftwareVersion("1.0"), (short) 3);
+            connection.sendFrame(request.serializeWithHeader(header));
+
+            ApiVersionsResponse response = (ApiVersionsResponse) AbstractResponse.parseResponse(connection.receiveFrame(), header);
+
+            assertEquals(Errors.INVALID_REQUEST.code(), response.data().errorCode());
+        }
+    }
+
     /** What a newer client sends: header v2 and a flexible body we do not know the layout of. */
     private static ByteBuffer apiVersionsV5(int correlationId) {
         byte[] clientId = "future-client".getBytes(StandardCharsets.UTF_8);
