@@ -258,11 +258,7 @@ public final class QuorumController implements AutoCloseable {
                             + "' collides with existing topic '" + existing + "' ('.' and '_' are interchangeable).");
                 }
             }
-            for (Map.Entry<String, String> e : topicConfigs.entrySet()) {
-                if (e.getValue() == null) {
-                    throw new ApiException(ErrorCode.INVALID_CONFIG, "Config '" + e.getKey() + "' has a null value.");
-                }
-            }
+            TopicConfigs.validate(topicConfigs);
             if (validateOnly) {
                 return new Decision<>(List.of(), new CreateTopicResult(Uuid.ZERO, partitions, rf, Map.copyOf(topicConfigs)));
             }
@@ -349,6 +345,9 @@ public final class QuorumController implements AutoCloseable {
                 }
             }
             Map<String, String> current = image.configs(resource);
+            if (resource.type() == ConfigResource.Type.TOPIC) {
+                TopicConfigs.validate(TopicConfigs.merge(current, copy));
+            }
             List<MetadataRecord> records = new ArrayList<>();
             copy.forEach((k, v) -> {
                 if (v != null || current.containsKey(k)) {

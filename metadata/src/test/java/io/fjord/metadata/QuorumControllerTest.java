@@ -119,6 +119,10 @@ class QuorumControllerTest {
         Map<String, String> nullValue = new HashMap<>();
         nullValue.put("retention.ms", null);
         assertEquals(ErrorCode.INVALID_CONFIG, errorOf(controller.createTopic("t", 1, (short) 1, nullValue, false)));
+        assertEquals(ErrorCode.INVALID_CONFIG, errorOf(controller.createTopic("t", 1, (short) 1, Map.of("no.such", "1"), false)));
+        assertEquals(ErrorCode.INVALID_CONFIG, errorOf(controller.createTopic("t", 1, (short) 1, Map.of("retention.ms", "soon"), false)));
+        assertEquals(ErrorCode.INVALID_CONFIG, errorOf(controller.alterConfigs(
+                new ConfigResource(TOPIC, "a.b"), Map.of("segment.bytes", "-5"), false)));
         assertEquals(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorOf(controller.deleteTopic("nope")));
         assertEquals(ErrorCode.UNKNOWN_TOPIC_ID, errorOf(controller.deleteTopic(Uuid.randomUuid())));
         assertEquals(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorOf(controller.createPartitions("nope", 4, false)));
