@@ -21,7 +21,7 @@ import java.util.TreeMap;
  *
  * <p>Invariants: {@code topicsByName} and {@code topicsById} hold the same topics; configs of a topic
  * exist only while the topic does; {@code offset} is the Raft log index of the last entry applied
- * (-1 for the empty image).
+ * (-1 for the empty image); indexes are increasing but not contiguous, as Ratis writes entries of its own.
  *
  * <p>Immutable and thread-safe. Built only by {@link MetadataDelta}; {@link #toRecords()} restates it as
  * records whose replay onto {@link #EMPTY} rebuilds an equal image (the snapshot format).

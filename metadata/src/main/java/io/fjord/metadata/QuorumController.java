@@ -222,53 +222,118 @@ public final class QuorumController implements AutoCloseable {
                                     Map<String, String> configs) {
     }
 
+    /** One topic of a CreateTopics request; -1 partitions / replication factor = the configured default. */
+    public record NewTopic(String name, int numPartitions, short replicationFactor, Map<String, String> configs) {
+        public NewTopic {
+            configs = configs == null ? Map.of() : java.util.Collections.unmodifiableMap(new HashMap<>(configs));
+        }
+    }
+
+    /** Per-topic outcome of {@link #createTopics}: exactly one of {@code result} and {@code error} is set. */
+    public record CreateTopicOutcome(CreateTopicResult result, ApiException error) {
+    }
+
     /**
-     * Creates a topic. {@code numPartitions} / {@code replicationFactor} of -1 take the configured defaults.
-     * Replicas are spread round-robin over registered brokers; the first replica leads; ISR = replicas.
+     * Creates a topic (see {@link #createTopics}); the future fails with the topic's {@link ApiException}.
      */
     public CompletableFuture<CreateTopicResult> createTopic(String name, int numPartitions, short replicationFactor,
                                                             Map<String, String> configs, boolean validateOnly) {
-        Map<String, String> topicConfigs = configs == null ? Map.of() : new HashMap<>(configs);
+        return createTopics(List.of(new NewTopic(name, numPartitions, replicationFactor, configs)), validateOnly)
+                .thenApply(outcomes -> {
+                    CreateTopicOutcome o = outcomes.get(name);
+                    if (o.error() != null) {
+                        throw new CompletionException(o.error());
+                    }
+                    return o.result();
+                });
+    }
+
+    /**
+     * Creates topics as one CreateTopics request does: each topic succeeds or fails on its own (a name given
+     * twice fails with INVALID_REQUEST), and every successful topic is written in one log entry, so they
+     * become visible together. Replicas are spread round-robin over registered brokers; the first replica
+     * leads; ISR = replicas. The future completes (with per-topic outcomes keyed by name) once applied.
+     */
+    public CompletableFuture<Map<String, CreateTopicOutcome>> createTopics(List<NewTopic> topics, boolean validateOnly) {
+        List<NewTopic> request = List.copyOf(topics);
         return submit(() -> {
             MetadataImage image = image();
-            TopicNames.validate(name);
-            if (image.topic(name) != null) {
-                throw new ApiException(ErrorCode.TOPIC_ALREADY_EXISTS, "Topic '" + name + "' already exists.");
-            }
-            int partitions = numPartitions == -1 ? config.defaultPartitions() : numPartitions;
-            if (partitions <= 0) {
-                throw new ApiException(ErrorCode.INVALID_PARTITIONS,
-                        "The number of partitions must be positive (or -1 for the default), got " + numPartitions);
-            }
-            short rf = replicationFactor == -1 ? config.defaultReplicationFactor() : replicationFactor;
-            if (rf <= 0) {
-                throw new ApiException(ErrorCode.INVALID_REPLICATION_FACTOR,
-                        "The replication factor must be positive (or -1 for the default), got " + replicationFactor);
-            }
-            List<Integer> brokers = new ArrayList<>(image.brokers().keySet());
-            brokers.sort(null);
-            if (rf > brokers.size()) {
-                throw new ApiException(ErrorCode.INVALID_REPLICATION_FACTOR, "Replication factor " + rf
-                        + " is larger than the " + brokers.size() + " registered broker(s).");
-            }
-            String key = TopicNames.collisionKey(name);
-            for (String existing : image.topicsByName().keySet()) {
-                if (TopicNames.collisionKey(existing).equals(key)) {
-                    throw new ApiException(ErrorCode.INVALID_TOPIC_EXCEPTION, "Topic '" + name
-                            + "' collides with existing topic '" + existing + "' ('.' and '_' are interchangeable).");
+            Map<String, Integer> counts = new HashMap<>();
+            request.forEach(t -> counts.merge(t.name(), 1, Integer::sum));
+            Map<String, CreateTopicOutcome> outcomes = new java.util.LinkedHashMap<>();
+            Map<String, String> acceptedKeys = new HashMap<>();
+            List<MetadataRecord> records = new ArrayList<>();
+            java.util.Set<Uuid> newIds = new java.util.HashSet<>();
+            for (NewTopic t : request) {
+                if (counts.get(t.name()) > 1) {
+                    outcomes.put(t.name(), new CreateTopicOutcome(null, new ApiException(ErrorCode.INVALID_REQUEST,
+                            "Topic '" + t.name() + "' appears more than once in the request.")));
+                    continue;
+                }
+                try {
+                    CreateTopicResult r = decideCreate(image, t, validateOnly, acceptedKeys, records, newIds);
+                    outcomes.put(t.name(), new CreateTopicOutcome(r, null));
+                } catch (ApiException e) {
+                    outcomes.put(t.name(), new CreateTopicOutcome(null, e));
                 }
             }
-            TopicConfigs.validate(topicConfigs);
-            if (validateOnly) {
-                return new Decision<>(List.of(), new CreateTopicResult(Uuid.ZERO, partitions, rf, Map.copyOf(topicConfigs)));
-            }
-            Uuid id = newTopicId(image);
-            List<MetadataRecord> records = new ArrayList<>();
-            records.add(new TopicRecord(name, id));
-            topicConfigs.forEach((k, v) -> records.add(new ConfigRecord(ConfigResource.Type.TOPIC, name, k, v)));
-            records.addAll(assign(id, 0, partitions, rf, brokers));
-            return new Decision<>(records, new CreateTopicResult(id, partitions, rf, Map.copyOf(topicConfigs)));
+            return new Decision<>(records, Map.copyOf(outcomes));
         });
+    }
+
+    private CreateTopicResult decideCreate(MetadataImage image, NewTopic t, boolean validateOnly,
+                                           Map<String, String> acceptedKeys, List<MetadataRecord> records,
+                                           java.util.Set<Uuid> newIds) {
+        String name = t.name();
+        TopicNames.validate(name);
+        if (image.topic(name) != null) {
+            throw new ApiException(ErrorCode.TOPIC_ALREADY_EXISTS, "Topic '" + name + "' already exists.");
+        }
+        int partitions = t.numPartitions() == -1 ? config.defaultPartitions() : t.numPartitions();
+        if (partitions <= 0) {
+            throw new ApiException(ErrorCode.INVALID_PARTITIONS,
+                    "The number of partitions must be positive (or -1 for the default), got " + t.numPartitions());
+        }
+        short rf = t.replicationFactor() == -1 ? config.defaultReplicationFactor() : t.replicationFactor();
+        if (rf <= 0) {
+            throw new ApiException(ErrorCode.INVALID_REPLICATION_FACTOR,
+                    "The replication factor must be positive (or -1 for the default), got " + t.replicationFactor());
+        }
+        List<Integer> brokers = new ArrayList<>(image.brokers().keySet());
+        brokers.sort(null);
+        if (rf > brokers.size()) {
+            throw new ApiException(ErrorCode.INVALID_REPLICATION_FACTOR, "Replication factor " + rf
+                    + " is larger than the " + brokers.size() + " registered broker(s).");
+        }
+        String key = TopicNames.collisionKey(name);
+        for (String existing : image.topicsByName().keySet()) {
+            if (TopicNames.collisionKey(existing).equals(key)) {
+                throw collision(name, existing);
+            }
+        }
+        if (acceptedKeys.containsKey(key)) {
+            throw collision(name, acceptedKeys.get(key));
+        }
+        TopicConfigs.validate(t.configs());
+        acceptedKeys.put(key, name);
+        if (validateOnly) {
+            return new CreateTopicResult(Uuid.ZERO, partitions, rf, t.configs());
+        }
+        Uuid id;
+        do {
+            id = newTopicId(image);
+        } while (!newIds.add(id));
+        records.add(new TopicRecord(name, id));
+        for (Map.Entry<String, String> c : new java.util.TreeMap<>(t.configs()).entrySet()) {
+            records.add(new ConfigRecord(ConfigResource.Type.TOPIC, name, c.getKey(), c.getValue()));
+        }
+        records.addAll(assign(id, 0, partitions, rf, brokers));
+        return new CreateTopicResult(id, partitions, rf, t.configs());
+    }
+
+    private static ApiException collision(String name, String existing) {
+        return new ApiException(ErrorCode.INVALID_TOPIC_EXCEPTION, "Topic '" + name
+                + "' collides with topic '" + existing + "' ('.' and '_' are interchangeable).");
     }
 
     /** Deletes a topic by name; completes with its id. UNKNOWN_TOPIC_OR_PARTITION if absent. */

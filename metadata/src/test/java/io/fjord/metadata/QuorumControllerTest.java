@@ -180,6 +180,36 @@ class QuorumControllerTest {
     }
 
     @Test
+    void createTopicsDecidesEachTopicOnItsOwnAndWritesTheGoodOnesTogether() throws Exception {
+        controller = startWithBroker(config(freePort()));
+        controller.createTopic("old", 1, (short) 1, Map.of(), false).get(10, TimeUnit.SECONDS);
+        java.util.concurrent.atomic.AtomicInteger applied = new java.util.concurrent.atomic.AtomicInteger();
+        controller.stateMachine().addListener(image -> applied.incrementAndGet());
+
+        Map<String, QuorumController.CreateTopicOutcome> outcomes = controller.createTopics(List.of(
+                new QuorumController.NewTopic("x", 2, (short) 1, Map.of()),
+                new QuorumController.NewTopic("dup", 1, (short) 1, Map.of()),
+                new QuorumController.NewTopic("dup", 1, (short) 1, Map.of()),
+                new QuorumController.NewTopic("old", 1, (short) 1, Map.of()),
+                new QuorumController.NewTopic("y.z", 1, (short) 1, Map.of()),
+                new QuorumController.NewTopic("y_z", 1, (short) 1, Map.of()),
+                new QuorumController.NewTopic("w", 1, (short) 1, Map.of("retention.ms", "7"))), false)
+                .get(10, TimeUnit.SECONDS);
+
+        assertNull(outcomes.get("x").error());
+        assertNull(outcomes.get("w").error());
+        assertNull(outcomes.get("y.z").error());
+        assertEquals(ErrorCode.INVALID_REQUEST, outcomes.get("dup").error().errorCode());
+        assertEquals(ErrorCode.TOPIC_ALREADY_EXISTS, outcomes.get("old").error().errorCode());
+        assertEquals(ErrorCode.INVALID_TOPIC_EXCEPTION, outcomes.get("y_z").error().errorCode());
+        MetadataImage image = controller.image();
+        assertEquals(outcomes.get("x").result().topicId(), image.topic("x").id());
+        assertEquals(java.util.Set.of("old", "x", "y.z", "w"), image.topicsByName().keySet());
+        assertEquals(Map.of("retention.ms", "7"), image.configs(new ConfigResource(TOPIC, "w")));
+        assertEquals(1, applied.get(), "one log entry for the whole request");
+    }
+
+    @Test
     void concurrentCreatesOfOneNameLetExactlyOneSucceed() throws Exception {
         controller = startWithBroker(config(freePort()));
         List<CompletableFuture<QuorumController.CreateTopicResult>> futures = new ArrayList<>();
