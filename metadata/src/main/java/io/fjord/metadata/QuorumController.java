@@ -423,6 +423,68 @@ public final class QuorumController implements AutoCloseable {
         });
     }
 
+    /**
+     * A partition leader's ISR change, as AlterPartition carries it: the leader states the leader epoch and
+     * partition epoch it acts on, and the new ISR. Completes with the partition after the change (its
+     * partition epoch bumped). Errors as Kafka answers them: UNKNOWN_TOPIC_ID / UNKNOWN_TOPIC_OR_PARTITION,
+     * STALE_BROKER_EPOCH (the leader re-registered since), NOT_LEADER_OR_FOLLOWER (the sender does not
+     * lead), FENCED_LEADER_EPOCH (older leader epoch), INVALID_UPDATE_VERSION (other partition epoch),
+     * INELIGIBLE_REPLICA (an ISR member that is not a registered replica), INVALID_REQUEST (empty ISR or the
+     * leader not in it).
+     */
+    public CompletableFuture<PartitionImage> alterPartitionIsr(int brokerId, long brokerEpoch, Uuid topicId,
+                                                               int partition, int leaderEpoch, int partitionEpoch,
+                                                               List<Integer> newIsr) {
+        List<Integer> isr = List.copyOf(newIsr);
+        return submit(() -> {
+            MetadataImage image = image();
+            TopicImage topic = image.topic(topicId);
+            if (topic == null) {
+                throw new ApiException(ErrorCode.UNKNOWN_TOPIC_ID, "No topic with id " + topicId + ".");
+            }
+            PartitionImage p = topic.partition(partition);
+            if (p == null) {
+                throw new ApiException(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+                        "Topic '" + topic.name() + "' has no partition " + partition + ".");
+            }
+            BrokerRegistration broker = image.brokers().get(brokerId);
+            if (broker == null || broker.epoch() != brokerEpoch) {
+                throw new ApiException(ErrorCode.STALE_BROKER_EPOCH, "Broker " + brokerId + " epoch " + brokerEpoch
+                        + " is not its current registration.");
+            }
+            if (p.leader() != brokerId) {
+                throw new ApiException(ErrorCode.NOT_LEADER_OR_FOLLOWER, "Broker " + brokerId
+                        + " does not lead " + topic.name() + "-" + partition + " (leader " + p.leader() + ").");
+            }
+            if (leaderEpoch < p.leaderEpoch()) {
+                throw new ApiException(ErrorCode.FENCED_LEADER_EPOCH, "Leader epoch " + leaderEpoch
+                        + " is older than the current " + p.leaderEpoch() + ".");
+            }
+            if (leaderEpoch > p.leaderEpoch()) {
+                throw new ApiException(ErrorCode.NOT_LEADER_OR_FOLLOWER, "Leader epoch " + leaderEpoch
+                        + " is newer than the controller's " + p.leaderEpoch() + ".");
+            }
+            if (partitionEpoch != p.partitionEpoch()) {
+                throw new ApiException(ErrorCode.INVALID_UPDATE_VERSION, "Partition epoch " + partitionEpoch
+                        + " is not the current " + p.partitionEpoch() + ".");
+            }
+            if (isr.isEmpty() || !isr.contains(brokerId) || isr.size() != new java.util.HashSet<>(isr).size()) {
+                throw new ApiException(ErrorCode.INVALID_REQUEST,
+                        "The ISR must be non-empty, without duplicates, and contain the leader: " + isr);
+            }
+            for (int replica : isr) {
+                if (!p.replicas().contains(replica) || !image.brokers().containsKey(replica)) {
+                    throw new ApiException(ErrorCode.INELIGIBLE_REPLICA,
+                            "Broker " + replica + " is not an eligible replica of " + topic.name() + "-" + partition + ".");
+                }
+            }
+            PartitionImage after = new PartitionImage(partition, p.replicas(), isr, p.leader(), p.leaderEpoch(),
+                    p.partitionEpoch() + 1);
+            return new Decision<>(List.of(new MetadataRecord.PartitionChangeRecord(topicId, partition,
+                    MetadataRecord.PartitionChangeRecord.NO_LEADER_CHANGE, isr)), after);
+        });
+    }
+
     /** Registers (or re-registers) a broker; completes with its new broker epoch (greater than any before). */
     public CompletableFuture<Long> registerBroker(int brokerId, List<Endpoint> endpoints, String rack) {
         List<Endpoint> eps = List.copyOf(endpoints);

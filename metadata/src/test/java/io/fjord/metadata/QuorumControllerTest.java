@@ -229,6 +229,39 @@ class QuorumControllerTest {
     }
 
     @Test
+    void isrChangeFromTheLeaderBumpsThePartitionEpochAndStaleOnesAreFenced() throws Exception {
+        controller = startWithBroker(config(freePort()));
+        long epoch2 = controller.registerBroker(2, List.of(), null).get(10, TimeUnit.SECONDS);
+        long epoch1 = controller.image().brokers().get(1).epoch();
+        Uuid id = controller.createTopic("r", 1, (short) 2, Map.of(), false).get(10, TimeUnit.SECONDS).topicId();
+        PartitionImage p = controller.image().topic(id).partition(0);
+        int leader = p.leader();
+        int follower = p.replicas().get(1);
+        long leaderEpoch = leader == 1 ? epoch1 : epoch2;
+
+        PartitionImage shrunk = controller.alterPartitionIsr(leader, leaderEpoch, id, 0, 0, 0, List.of(leader))
+                .get(10, TimeUnit.SECONDS);
+
+        assertEquals(List.of(leader), shrunk.isr());
+        assertEquals(1, shrunk.partitionEpoch());
+        assertEquals(shrunk, controller.image().topic(id).partition(0));
+        assertEquals(ErrorCode.INVALID_UPDATE_VERSION,
+                errorOf(controller.alterPartitionIsr(leader, leaderEpoch, id, 0, 0, 0, List.of(leader, follower))));
+        assertEquals(ErrorCode.FENCED_LEADER_EPOCH,
+                errorOf(controller.alterPartitionIsr(leader, leaderEpoch, id, 0, -1, 1, List.of(leader))));
+        assertEquals(ErrorCode.NOT_LEADER_OR_FOLLOWER, errorOf(controller.alterPartitionIsr(follower,
+                leader == 1 ? epoch2 : epoch1, id, 0, 0, 1, List.of(follower))));
+        assertEquals(ErrorCode.STALE_BROKER_EPOCH,
+                errorOf(controller.alterPartitionIsr(leader, leaderEpoch - 1, id, 0, 0, 1, List.of(leader))));
+        assertEquals(ErrorCode.INELIGIBLE_REPLICA,
+                errorOf(controller.alterPartitionIsr(leader, leaderEpoch, id, 0, 0, 1, List.of(leader, 9))));
+        assertEquals(ErrorCode.INVALID_REQUEST,
+                errorOf(controller.alterPartitionIsr(leader, leaderEpoch, id, 0, 0, 1, List.of(follower))));
+        assertEquals(ErrorCode.UNKNOWN_TOPIC_ID,
+                errorOf(controller.alterPartitionIsr(leader, leaderEpoch, Uuid.randomUuid(), 0, 0, 1, List.of(leader))));
+    }
+
+    @Test
     void reRegisteringABrokerGivesItAHigherEpoch() throws Exception {
         controller = startWithBroker(config(freePort()));
         long first = controller.image().brokers().get(1).epoch();
