@@ -61,7 +61,8 @@ import java.util.function.Supplier;
  *
  * <p>Thread-safety: public methods are safe from any thread and never block. Operations are decided one at
  * a time on one controller thread, each after the previous one has been applied, so a decision always sees
- * every earlier write (two concurrent creates of one name cannot both succeed).
+ * every earlier write (two concurrent creates of one name cannot both succeed). A newly elected leader
+ * first writes and applies an empty entry, so it decides on the whole log.
  *
  * <p>On disk, under the metadata dir: {@code meta.properties} (Kafka's format, cluster id generated on first
  * start) and {@code raft/<group uuid>/} (Ratis' log segments {@code current/log_*}, and snapshots
@@ -85,6 +86,7 @@ public final class QuorumController implements AutoCloseable {
     private final Random random = new Random();
     private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
     private volatile Duration startupToFirstCommit;
+    private volatile long caughtUpTerm = -1;
 
     private QuorumController(QuorumConfig config, MetaProperties meta, ControllerStateMachine sm, RaftServer server) {
         this.config = config;
@@ -176,7 +178,7 @@ public final class QuorumController implements AutoCloseable {
             }
         }
         try {
-            write(List.of()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            submit(() -> new Decision<>(List.of(), null)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             throw new IOException("metadata quorum: first write failed", e);
         }
@@ -523,25 +525,50 @@ public final class QuorumController implements AutoCloseable {
 
     /** Runs {@code decide} on the controller thread after every earlier operation was applied. */
     private synchronized <T> CompletableFuture<T> submit(Supplier<Decision<T>> decide) {
-        CompletableFuture<T> result = tail.handle((ignored, error) -> null).thenComposeAsync(ignored -> {
-            Decision<T> decision = decide.get();
-            if (decision.records().isEmpty()) {
-                return CompletableFuture.completedFuture(decision.result());
-            }
-            if (!isLeaderReady()) {
-                throw new ApiException(ErrorCode.NOT_CONTROLLER, "Node " + config.nodeId()
-                        + " is not the active metadata controller.");
-            }
-            return write(decision.records()).thenApply(reply -> decision.result());
-        }, executor);
+        CompletableFuture<T> result = tail.handle((ignored, error) -> null)
+                .thenComposeAsync(ignored -> catchUpAsLeader(), executor)
+                .thenComposeAsync(ignored -> {
+                    Decision<T> decision = decide.get();
+                    if (decision.records().isEmpty()) {
+                        return CompletableFuture.completedFuture(decision.result());
+                    }
+                    return write(decision.records()).thenApply(reply -> decision.result());
+                }, executor);
         tail = result;
         return result.handle((value, error) -> {
             if (error != null) {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-                throw cause instanceof RuntimeException re ? new CompletionException(re) : new CompletionException(cause);
+                throw new CompletionException(cause);
             }
             return value;
         });
+    }
+
+    /**
+     * Fails with NOT_CONTROLLER unless this node leads; in a term where this node has not written yet,
+     * first writes an empty entry and waits until it is applied, so decisions see every entry of earlier
+     * terms (the role of Kafka's leader-change record).
+     */
+    private CompletableFuture<Void> catchUpAsLeader() {
+        long term;
+        try {
+            var info = server.getDivision(GROUP_ID).getInfo();
+            if (!info.isLeaderReady()) {
+                throw notController();
+            }
+            term = info.getCurrentTerm();
+        } catch (IOException e) {
+            throw notController();
+        }
+        if (term == caughtUpTerm) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return write(List.of()).thenAccept(reply -> caughtUpTerm = term);
+    }
+
+    private ApiException notController() {
+        return new ApiException(ErrorCode.NOT_CONTROLLER, "Node " + config.nodeId()
+                + " is not the active metadata controller.");
     }
 
     private CompletableFuture<RaftClientReply> write(List<MetadataRecord> records) {
