@@ -338,6 +338,62 @@ public final class QuorumController implements AutoCloseable {
                 + "' collides with topic '" + existing + "' ('.' and '_' are interchangeable).");
     }
 
+    /** Per-topic outcome of {@link #deleteTopics}: the deleted topic's id and name, or the error. */
+    public record DeleteTopicOutcome(Uuid topicId, String name, ApiException error) {
+    }
+
+    /**
+     * Deletes topics as one DeleteTopics request does: by name and/or by id, each on its own (unknown name
+     * UNKNOWN_TOPIC_OR_PARTITION, unknown id UNKNOWN_TOPIC_ID, a topic named twice INVALID_REQUEST); all
+     * removals are written in one log entry. Outcomes are in request order: names first, then ids.
+     */
+    public CompletableFuture<List<DeleteTopicOutcome>> deleteTopics(List<String> names, List<Uuid> ids) {
+        List<String> byName = List.copyOf(names);
+        List<Uuid> byId = List.copyOf(ids);
+        return submit(() -> {
+            MetadataImage image = image();
+            Map<Uuid, Integer> counts = new HashMap<>();
+            for (String n : byName) {
+                TopicImage t = image.topic(n);
+                if (t != null) {
+                    counts.merge(t.id(), 1, Integer::sum);
+                }
+            }
+            byId.forEach(id -> counts.merge(id, 1, Integer::sum));
+            Map<String, Integer> nameCounts = new HashMap<>();
+            byName.forEach(n -> nameCounts.merge(n, 1, Integer::sum));
+            List<DeleteTopicOutcome> outcomes = new ArrayList<>();
+            List<MetadataRecord> records = new ArrayList<>();
+            for (String n : byName) {
+                TopicImage t = image.topic(n);
+                if (nameCounts.get(n) > 1 || (t != null && counts.get(t.id()) > 1)) {
+                    outcomes.add(new DeleteTopicOutcome(t == null ? Uuid.ZERO : t.id(), n, new ApiException(
+                            ErrorCode.INVALID_REQUEST, "Topic '" + n + "' appears more than once in the request.")));
+                } else if (t == null) {
+                    outcomes.add(new DeleteTopicOutcome(Uuid.ZERO, n, new ApiException(
+                            ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "Topic '" + n + "' does not exist.")));
+                } else {
+                    outcomes.add(new DeleteTopicOutcome(t.id(), n, null));
+                    records.add(new RemoveTopicRecord(t.id()));
+                }
+            }
+            for (Uuid id : byId) {
+                TopicImage t = image.topic(id);
+                if (counts.get(id) > 1) {
+                    outcomes.add(new DeleteTopicOutcome(id, t == null ? null : t.name(), new ApiException(
+                            ErrorCode.INVALID_REQUEST, "Topic id " + id + " appears more than once in the request.")));
+                } else if (t == null) {
+                    outcomes.add(new DeleteTopicOutcome(id, null, new ApiException(
+                            ErrorCode.UNKNOWN_TOPIC_ID, "No topic with id " + id + ".")));
+                } else {
+                    outcomes.add(new DeleteTopicOutcome(id, t.name(), null));
+                    records.add(new RemoveTopicRecord(id));
+                }
+            }
+            return new Decision<>(records, List.copyOf(outcomes));
+        });
+    }
+
     /** Deletes a topic by name; completes with its id. UNKNOWN_TOPIC_OR_PARTITION if absent. */
     public CompletableFuture<Uuid> deleteTopic(String name) {
         return submit(() -> {

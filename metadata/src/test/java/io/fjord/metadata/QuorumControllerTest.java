@@ -210,6 +210,27 @@ class QuorumControllerTest {
     }
 
     @Test
+    void deleteTopicsByNameAndIdDecidesEachOnItsOwn() throws Exception {
+        controller = startWithBroker(config(freePort()));
+        Uuid a = controller.createTopic("a", 1, (short) 1, Map.of(), false).get(10, TimeUnit.SECONDS).topicId();
+        Uuid b = controller.createTopic("b", 1, (short) 1, Map.of(), false).get(10, TimeUnit.SECONDS).topicId();
+        Uuid c = controller.createTopic("c", 1, (short) 1, Map.of(), false).get(10, TimeUnit.SECONDS).topicId();
+        Uuid unknown = Uuid.randomUuid();
+
+        List<QuorumController.DeleteTopicOutcome> outcomes = controller.deleteTopics(
+                List.of("a", "nope", "c"), List.of(b, unknown, c)).get(10, TimeUnit.SECONDS);
+
+        assertEquals(new QuorumController.DeleteTopicOutcome(a, "a", null), outcomes.get(0));
+        assertEquals(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, outcomes.get(1).error().errorCode());
+        assertEquals(ErrorCode.INVALID_REQUEST, outcomes.get(2).error().errorCode());
+        assertEquals(new QuorumController.DeleteTopicOutcome(b, "b", null), outcomes.get(3));
+        assertEquals(ErrorCode.UNKNOWN_TOPIC_ID, outcomes.get(4).error().errorCode());
+        assertEquals(ErrorCode.INVALID_REQUEST, outcomes.get(5).error().errorCode());
+        assertEquals(java.util.Set.of("c"), controller.image().topicsByName().keySet());
+        assertEquals(c, controller.image().topic("c").id());
+    }
+
+    @Test
     void concurrentCreatesOfOneNameLetExactlyOneSucceed() throws Exception {
         controller = startWithBroker(config(freePort()));
         List<CompletableFuture<QuorumController.CreateTopicResult>> futures = new ArrayList<>();
