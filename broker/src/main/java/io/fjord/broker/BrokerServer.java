@@ -1,6 +1,8 @@
 package io.fjord.broker;
 
 import io.fjord.broker.api.ApiHandlerRegistry;
+import io.fjord.broker.api.BrokerFeatures;
+import io.fjord.broker.metadata.BrokerMetadata;
 import io.fjord.broker.api.RequestDispatcher;
 import io.fjord.broker.config.BrokerConfig;
 import io.fjord.broker.config.Endpoint;
@@ -31,6 +33,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -51,6 +54,7 @@ public final class BrokerServer implements AutoCloseable {
 
     private final BrokerConfig config;
     private final RequestDispatcher dispatcher;
+    private final BrokerMetadata metadata;
     private final ResponseEncoder responseEncoder = new ResponseEncoder();
     private final ConnectionErrorHandler errorHandler = new ConnectionErrorHandler();
     private final Map<String, Channel> serverChannels = new LinkedHashMap<>();
@@ -59,15 +63,37 @@ public final class BrokerServer implements AutoCloseable {
     private ChannelGroup connections;
     private boolean closed;
 
+    /** A server with the given handlers and no metadata quorum (tests of the request path). */
     public BrokerServer(BrokerConfig config, ApiHandlerRegistry registry) {
         this.config = config;
         this.dispatcher = new RequestDispatcher(registry);
+        this.metadata = null;
     }
 
-    /** Binds every broker listener; throws if one cannot be bound (after releasing what was bound). */
-    public synchronized void start() throws InterruptedException {
+    /**
+     * A full node: the metadata quorum runs in process (process.roles must contain controller) and every
+     * handler of {@link ApiHandlerRegistry#forBroker(BrokerFeatures, BrokerMetadata)} is served.
+     */
+    public BrokerServer(BrokerConfig config) {
+        if (!config.processRoles().contains("controller")) {
+            throw new IllegalArgumentException("process.roles must contain controller: this broker runs the metadata "
+                    + "quorum in process");
+        }
+        this.config = config;
+        this.metadata = new BrokerMetadata(config);
+        this.dispatcher = new RequestDispatcher(ApiHandlerRegistry.forBroker(BrokerFeatures.defaults(), metadata));
+    }
+
+    /**
+     * Starts the metadata quorum (if any), binds every broker listener, then registers this broker with
+     * the bound ports; throws if any step fails (after releasing what was started).
+     */
+    public synchronized void start() throws InterruptedException, IOException {
         if (acceptorGroup != null) {
             throw new IllegalStateException("already started");
+        }
+        if (metadata != null) {
+            metadata.start();
         }
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -97,10 +123,20 @@ public final class BrokerServer implements AutoCloseable {
                 LOG.info("Listening on {} ({}, {} transport)", channel.localAddress(), endpoint.listenerName(),
                         epoll ? "epoll" : "nio");
             }
-        } catch (InterruptedException | RuntimeException e) {
+            if (metadata != null) {
+                Map<String, Integer> ports = new LinkedHashMap<>();
+                serverChannels.forEach((name, ch) -> ports.put(name, ((InetSocketAddress) ch.localAddress()).getPort()));
+                metadata.registerBroker(ports);
+            }
+        } catch (InterruptedException | IOException | RuntimeException e) {
             close();
             throw e;
         }
+    }
+
+    /** The metadata of this node, or null for a server built without a quorum. */
+    public BrokerMetadata metadata() {
+        return metadata;
     }
 
     /** The pipeline of one client connection; every handler is named. */
@@ -129,6 +165,9 @@ public final class BrokerServer implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (closed || acceptorGroup == null) {
+            if (!closed && metadata != null) {
+                metadata.close();
+            }
             return;
         }
         closed = true;
@@ -139,5 +178,8 @@ public final class BrokerServer implements AutoCloseable {
         acceptorGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
         networkGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
         LOG.info("Network server stopped");
+        if (metadata != null) {
+            metadata.close();
+        }
     }
 }

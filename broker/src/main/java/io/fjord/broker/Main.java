@@ -30,7 +30,9 @@ public final class Main {
             return;
         }
         long started = System.nanoTime();
-        BrokerServer server = new BrokerServer(config, ApiHandlerRegistry.forBroker(BrokerFeatures.defaults()));
+        BrokerServer server = config.processRoles().contains("controller")
+                ? new BrokerServer(config)
+                : new BrokerServer(config, ApiHandlerRegistry.forBroker(BrokerFeatures.defaults()));
         try {
             server.start();
         } catch (Exception e) {

@@ -1,5 +1,6 @@
 package io.fjord.broker.api;
 
+import io.fjord.broker.metadata.BrokerMetadata;
 import io.fjord.protocol.ApiKey;
 
 import java.util.Collection;
@@ -21,6 +22,17 @@ public final class ApiHandlerRegistry {
     public static ApiHandlerRegistry forBroker(BrokerFeatures features) {
         ApiHandlerRegistry registry = new ApiHandlerRegistry();
         registry.register(new ApiVersionsHandler(registry, features));
+        return registry;
+    }
+
+    /** The handlers of a node that runs the metadata quorum in process. */
+    public static ApiHandlerRegistry forBroker(BrokerFeatures features, BrokerMetadata metadata) {
+        ApiHandlerRegistry registry = forBroker(features);
+        registry.register(new MetadataHandler(metadata));
+        registry.register(new DescribeClusterHandler(metadata));
+        registry.register(new CreateTopicsHandler(metadata));
+        registry.register(new DeleteTopicsHandler(metadata));
+        registry.register(new CreatePartitionsHandler(metadata));
         return registry;
     }
 

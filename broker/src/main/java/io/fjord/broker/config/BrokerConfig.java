@@ -43,6 +43,10 @@ public final class BrokerConfig {
     public static final String NUM_NETWORK_THREADS = "num.network.threads";
     /** Ours (Kafka has none): host:port of the HTTP listener for /metrics, /health and the console. */
     public static final String HTTP_LISTENER = "http.listener";
+    public static final String METADATA_LOG_DIR = "metadata.log.dir";
+    public static final String NUM_PARTITIONS = "num.partitions";
+    public static final String DEFAULT_REPLICATION_FACTOR = "default.replication.factor";
+    public static final String AUTO_CREATE_TOPICS_ENABLE = "auto.create.topics.enable";
 
     /** What a broker started without a file uses: one node that is both broker and controller. */
     public static final Map<String, String> SINGLE_NODE_DEFAULTS = Map.of(
@@ -56,7 +60,8 @@ public final class BrokerConfig {
 
     private static final Set<String> KNOWN = Set.of(NODE_ID, PROCESS_ROLES, LISTENERS, ADVERTISED_LISTENERS,
             CONTROLLER_LISTENER_NAMES, CONTROLLER_QUORUM_VOTERS, LOG_DIRS, LOG_DIR, SOCKET_REQUEST_MAX_BYTES,
-            CONNECTIONS_MAX_IDLE_MS, NUM_NETWORK_THREADS, HTTP_LISTENER);
+            CONNECTIONS_MAX_IDLE_MS, NUM_NETWORK_THREADS, HTTP_LISTENER, METADATA_LOG_DIR, NUM_PARTITIONS,
+            DEFAULT_REPLICATION_FACTOR, AUTO_CREATE_TOPICS_ENABLE);
 
     /** One voter of controller.quorum.voters: {@code id@host:port}. */
     public record Voter(int nodeId, HostPort endpoint) {
@@ -73,6 +78,10 @@ public final class BrokerConfig {
     private final long connectionsMaxIdleMs;
     private final int numNetworkThreads;
     private final HostPort httpListener;
+    private final Path metadataLogDir;
+    private final int numPartitions;
+    private final short defaultReplicationFactor;
+    private final boolean autoCreateTopicsEnable;
 
     private BrokerConfig(Map<String, String> props) {
         for (String key : new TreeSet<>(props.keySet())) {
@@ -130,6 +139,19 @@ public final class BrokerConfig {
         connectionsMaxIdleMs = longValue(props, CONNECTIONS_MAX_IDLE_MS, "600000");
         numNetworkThreads = intValue(props, NUM_NETWORK_THREADS, "3", 1);
         httpListener = HostPort.parse(HTTP_LISTENER, props.getOrDefault(HTTP_LISTENER, "localhost:9404"));
+        String metadataDir = props.get(METADATA_LOG_DIR);
+        metadataLogDir = metadataDir == null || metadataDir.isBlank() ? logDirs.get(0) : Path.of(metadataDir.trim());
+        numPartitions = intValue(props, NUM_PARTITIONS, "1", 1);
+        int rf = intValue(props, DEFAULT_REPLICATION_FACTOR, "1", 1);
+        if (rf > Short.MAX_VALUE) {
+            throw ConfigException.invalid(DEFAULT_REPLICATION_FACTOR, String.valueOf(rf), "must be at most " + Short.MAX_VALUE);
+        }
+        defaultReplicationFactor = (short) rf;
+        String autoCreate = props.getOrDefault(AUTO_CREATE_TOPICS_ENABLE, "true").trim().toLowerCase(Locale.ROOT);
+        if (!autoCreate.equals("true") && !autoCreate.equals("false")) {
+            throw ConfigException.invalid(AUTO_CREATE_TOPICS_ENABLE, autoCreate, "not a boolean");
+        }
+        autoCreateTopicsEnable = Boolean.parseBoolean(autoCreate);
     }
 
     /** Validates {@code props} as a complete configuration (Kafka's defaults for keys it lacks). */
@@ -315,5 +337,22 @@ public final class BrokerConfig {
 
     public HostPort httpListener() {
         return httpListener;
+    }
+
+    /** Where the metadata log and meta.properties live: metadata.log.dir, else the first log dir. */
+    public Path metadataLogDir() {
+        return metadataLogDir;
+    }
+
+    public int numPartitions() {
+        return numPartitions;
+    }
+
+    public short defaultReplicationFactor() {
+        return defaultReplicationFactor;
+    }
+
+    public boolean autoCreateTopicsEnable() {
+        return autoCreateTopicsEnable;
     }
 }

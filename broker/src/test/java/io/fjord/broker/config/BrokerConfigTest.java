@@ -168,4 +168,33 @@ class BrokerConfigTest {
         ConfigException e = assertThrows(ConfigException.class, () -> BrokerConfig.fromArgs(dir.resolve("missing").toString()));
         assertFalse(e.getMessage().contains("\n"));
     }
+
+    @Test
+    void metadataDirIsTheFirstLogDirUnlessMetadataLogDirIsSet() {
+        Map<String, String> props = minimal();
+        props.put("log.dirs", "/d1,/d2");
+        assertEquals(Path.of("/d1"), BrokerConfig.fromMap(props).metadataLogDir());
+        props.put("metadata.log.dir", "/meta");
+        assertEquals(Path.of("/meta"), BrokerConfig.fromMap(props).metadataLogDir());
+    }
+
+    @Test
+    void topicDefaultsAreKafkas() {
+        BrokerConfig config = BrokerConfig.fromMap(minimal());
+        assertEquals(1, config.numPartitions());
+        assertEquals(1, config.defaultReplicationFactor());
+        assertTrue(config.autoCreateTopicsEnable());
+    }
+
+    @Test
+    void badTopicDefaultsNameTheirKey() {
+        Map<String, String> props = minimal();
+        props.put("num.partitions", "0");
+        assertTrue(assertThrows(ConfigException.class, () -> BrokerConfig.fromMap(props)).getMessage()
+                .contains("num.partitions"));
+        props.remove("num.partitions");
+        props.put("auto.create.topics.enable", "maybe");
+        assertTrue(assertThrows(ConfigException.class, () -> BrokerConfig.fromMap(props)).getMessage()
+                .contains("auto.create.topics.enable"));
+    }
 }
