@@ -9,12 +9,12 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 
 /** A plain blocking socket to the broker for tests: writes size-prefixed frames, reads them back. */
-final class RawConnection implements AutoCloseable {
+public final class RawConnection implements AutoCloseable {
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
 
-    RawConnection(int port) throws IOException {
+    public RawConnection(int port) throws IOException {
         socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout(10_000);
         in = new DataInputStream(socket.getInputStream());
@@ -22,13 +22,13 @@ final class RawConnection implements AutoCloseable {
     }
 
     /** Sends {@code payload} behind a 4-byte size prefix. */
-    void sendFrame(ByteBuffer payload) throws IOException {
+    public void sendFrame(ByteBuffer payload) throws IOException {
         ByteBuffer framed = ByteBuffer.allocate(4 + payload.remaining());
         framed.putInt(payload.remaining()).put(payload.duplicate()).flip();
         sendRaw(framed);
     }
 
-    void sendRaw(ByteBuffer bytes) throws IOException {
+    public void sendRaw(ByteBuffer bytes) throws IOException {
         byte[] array = new byte[bytes.remaining()];
         bytes.duplicate().get(array);
         out.write(array);
@@ -36,7 +36,7 @@ final class RawConnection implements AutoCloseable {
     }
 
     /** The next response frame without its size prefix. */
-    ByteBuffer receiveFrame() throws IOException {
+    public ByteBuffer receiveFrame() throws IOException {
         int size = in.readInt();
         byte[] body = new byte[size];
         in.readFully(body);

@@ -10,14 +10,14 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** A full single-node broker (quorum + handlers) in this JVM on ephemeral ports, over the given data dir. */
-final class InProcessBroker implements AutoCloseable {
+public final class InProcessBroker implements AutoCloseable {
     private final BrokerServer server;
 
     private InProcessBroker(BrokerServer server) {
         this.server = server;
     }
 
-    static InProcessBroker start(Path dataDir, Map<String, String> extra) throws Exception {
+    public static InProcessBroker start(Path dataDir, Map<String, String> extra) throws Exception {
         int controllerPort = freePort();
         Map<String, String> props = new HashMap<>();
         props.put("node.id", "1");
@@ -38,15 +38,15 @@ final class InProcessBroker implements AutoCloseable {
         }
     }
 
-    BrokerServer server() {
+    public BrokerServer server() {
         return server;
     }
 
-    int port() {
+    public int port() {
         return server.boundPort("PLAINTEXT");
     }
 
-    String bootstrap() {
+    public String bootstrap() {
         return "localhost:" + port();
     }
 
