@@ -33,13 +33,6 @@ public final class Main {
         BrokerServer server = config.processRoles().contains("controller")
                 ? new BrokerServer(config)
                 : new BrokerServer(config, ApiHandlerRegistry.forBroker(BrokerFeatures.defaults()));
-        try {
-            server.start();
-        } catch (Exception e) {
-            System.err.println("fjord: cannot start the broker: " + e);
-            System.exit(1);
-            return;
-        }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "fjord-shutdown"));
         for (String name : new String[] {"TERM", "INT"}) {
             Signal.handle(new Signal(name), signal -> {
@@ -47,6 +40,13 @@ public final class Main {
                 server.close();
                 System.exit(0);
             });
+        }
+        try {
+            server.start();
+        } catch (Exception e) {
+            System.err.println("fjord: cannot start the broker: " + e);
+            System.exit(1);
+            return;
         }
         LOG.info("Fjord broker node {} started in {} ms", config.nodeId(), (System.nanoTime() - started) / 1_000_000);
     }

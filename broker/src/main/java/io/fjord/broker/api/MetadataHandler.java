@@ -33,7 +33,8 @@ import java.util.concurrent.CompletableFuture;
  * <p>Missing topics: with auto-creation (the request's allowAutoTopicCreation and
  * auto.create.topics.enable) a valid name is created through the controller with num.partitions and
  * default.replication.factor and answered LEADER_NOT_AVAILABLE, as Kafka does (the client retries);
- * otherwise UNKNOWN_TOPIC_OR_PARTITION. Invalid names get INVALID_TOPIC_EXCEPTION, unknown topic ids
+ * otherwise UNKNOWN_TOPIC_OR_PARTITION. Internal topics (__consumer_offsets, __transaction_state) are answered
+ * LEADER_NOT_AVAILABLE but not created here: they need their coordinator's partition count and configs. Invalid names get INVALID_TOPIC_EXCEPTION, unknown topic ids
  * UNKNOWN_TOPIC_ID (as Kafka, a topic with a non-zero id is looked up by id and its name is ignored). Authorized-operation fields keep Kafka's "not requested" value (Integer.MIN_VALUE)
  * unless asked for; without an authorizer everything the resource type supports is allowed.
  *
@@ -124,7 +125,9 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
                     error = ErrorCode.INVALID_TOPIC_EXCEPTION;
                 } else if (autoCreate) {
                     error = ErrorCode.LEADER_NOT_AVAILABLE;
-                    toCreate.add(name);
+                    if (!INTERNAL_TOPICS.contains(name)) {
+                        toCreate.add(name);
+                    }
                 } else {
                     error = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
                 }

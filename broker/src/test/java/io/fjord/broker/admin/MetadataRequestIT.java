@@ -134,6 +134,11 @@ class MetadataRequestIT {
         assertEquals(Errors.NONE.code(), created.errorCode());
         assertEquals(3, created.partitions().size());
 
+        MetadataResponseData internal = metadata((short) 12, List.of("__consumer_offsets"), true);
+        assertEquals(Errors.LEADER_NOT_AVAILABLE.code(), internal.topics().find("__consumer_offsets").errorCode());
+        assertTrue(internal.topics().find("__consumer_offsets").isInternal());
+        assertEquals(null, broker.server().metadata().image().topic("__consumer_offsets"));
+
         MetadataResponseData bad = metadata((short) 12, List.of("bad name"), true);
         assertEquals(Errors.INVALID_TOPIC_EXCEPTION.code(), bad.topics().find("bad name").errorCode());
         MetadataResponseData off = metadata((short) 12, List.of("other"), false);
