@@ -6,6 +6,7 @@ import io.fjord.broker.metadata.BrokerMetadata;
 import io.fjord.broker.api.RequestDispatcher;
 import io.fjord.broker.config.BrokerConfig;
 import io.fjord.broker.config.Endpoint;
+import io.fjord.broker.log.PartitionManager;
 import io.fjord.broker.network.ConnectionErrorHandler;
 import io.fjord.broker.network.ConnectionSequencer;
 import io.fjord.broker.network.IdleConnectionReaper;
@@ -55,6 +56,7 @@ public final class BrokerServer implements AutoCloseable {
     private final BrokerConfig config;
     private final RequestDispatcher dispatcher;
     private final BrokerMetadata metadata;
+    private final PartitionManager partitions;
     private final ResponseEncoder responseEncoder = new ResponseEncoder();
     private final ConnectionErrorHandler errorHandler = new ConnectionErrorHandler();
     private final Map<String, Channel> serverChannels = new LinkedHashMap<>();
@@ -68,11 +70,12 @@ public final class BrokerServer implements AutoCloseable {
         this.config = config;
         this.dispatcher = new RequestDispatcher(registry);
         this.metadata = null;
+        this.partitions = null;
     }
 
     /**
      * A full node: the metadata quorum runs in process (process.roles must contain controller) and every
-     * handler of {@link ApiHandlerRegistry#forBroker(BrokerFeatures, BrokerMetadata)} is served.
+     * handler of {@link ApiHandlerRegistry#forBroker(BrokerFeatures, BrokerMetadata, PartitionManager)} is served.
      */
     public BrokerServer(BrokerConfig config) {
         if (!config.processRoles().contains("controller")) {
@@ -81,7 +84,9 @@ public final class BrokerServer implements AutoCloseable {
         }
         this.config = config;
         this.metadata = new BrokerMetadata(config);
-        this.dispatcher = new RequestDispatcher(ApiHandlerRegistry.forBroker(BrokerFeatures.defaults(), metadata));
+        this.partitions = new PartitionManager(metadata);
+        this.dispatcher = new RequestDispatcher(ApiHandlerRegistry.forBroker(BrokerFeatures.defaults(), metadata,
+                partitions));
     }
 
     /**
@@ -94,6 +99,12 @@ public final class BrokerServer implements AutoCloseable {
         }
         if (metadata != null) {
             metadata.start();
+            try {
+                partitions.open();
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
         }
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -134,6 +145,11 @@ public final class BrokerServer implements AutoCloseable {
         }
     }
 
+    /** The partition logs of this node, or null for a server built without a quorum. */
+    public PartitionManager partitions() {
+        return partitions;
+    }
+
     /** The metadata of this node, or null for a server built without a quorum. */
     public BrokerMetadata metadata() {
         return metadata;
@@ -166,6 +182,7 @@ public final class BrokerServer implements AutoCloseable {
     public synchronized void close() {
         if (closed || acceptorGroup == null) {
             if (!closed && metadata != null) {
+                partitions.close();
                 metadata.close();
             }
             return;
@@ -179,6 +196,7 @@ public final class BrokerServer implements AutoCloseable {
         networkGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
         LOG.info("Network server stopped");
         if (metadata != null) {
+            partitions.close();
             metadata.close();
         }
     }

@@ -69,6 +69,8 @@ public final class LogManager implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(LogManager.class);
     /** Kafka's KRaft metadata log may live in a log dir; it is not a partition log of this manager. */
     private static final String METADATA_TOPIC = "__cluster_metadata";
+    /** Fjord's metadata quorum keeps its Raft log in "raft" (and meta.properties) in the first log dir by default. */
+    private static final String METADATA_RAFT_DIR = "raft";
 
     /** Makes the hooks for one partition's log (producer state, leader-epoch cache) just before it is opened. */
     @FunctionalInterface
@@ -196,6 +198,9 @@ public final class LogManager implements Closeable {
             Map<TopicPartition, Long> logStartOffsets = readCheckpoint(logDir.logStartOffsets());
             log.info("Loading logs in {} after {} shutdown", logDir, cleanShutdown ? "a clean" : "an unclean");
             for (Path partitionDir : logDir.subdirectories()) {
+                if (partitionDir.getFileName().toString().equals(METADATA_RAFT_DIR)) {
+                    continue;
+                }
                 PartitionDirName name = parse(partitionDir);
                 TopicPartition partition = name.partition();
                 switch (name.kind()) {

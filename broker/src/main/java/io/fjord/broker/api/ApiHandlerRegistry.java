@@ -1,5 +1,6 @@
 package io.fjord.broker.api;
 
+import io.fjord.broker.log.PartitionManager;
 import io.fjord.broker.metadata.BrokerMetadata;
 import io.fjord.protocol.ApiKey;
 
@@ -26,13 +27,17 @@ public final class ApiHandlerRegistry {
     }
 
     /** The handlers of a node that runs the metadata quorum in process. */
-    public static ApiHandlerRegistry forBroker(BrokerFeatures features, BrokerMetadata metadata) {
+    public static ApiHandlerRegistry forBroker(BrokerFeatures features, BrokerMetadata metadata,
+                                               PartitionManager partitions) {
         ApiHandlerRegistry registry = forBroker(features);
         registry.register(new MetadataHandler(metadata));
         registry.register(new DescribeClusterHandler(metadata));
         registry.register(new CreateTopicsHandler(metadata));
         registry.register(new DeleteTopicsHandler(metadata));
         registry.register(new CreatePartitionsHandler(metadata));
+        registry.register(new ProduceHandler(metadata, partitions));
+        registry.register(new InitProducerIdHandler(partitions));
+        registry.register(new ListOffsetsHandler(metadata, partitions));
         return registry;
     }
 

@@ -83,9 +83,13 @@ public final class BrokerConfig {
     private final short defaultReplicationFactor;
     private final boolean autoCreateTopicsEnable;
 
+    private final Map<String, String> originals;
+
     private BrokerConfig(Map<String, String> props) {
+        originals = Map.copyOf(props);
         for (String key : new TreeSet<>(props.keySet())) {
-            if (!KNOWN.contains(key)) {
+            if (!KNOWN.contains(key) && !key.startsWith("log.") && !key.startsWith("num.recovery.")
+                    && !key.startsWith("producer.id.")) {
                 LOG.info("Ignoring configuration '{}': not used by this broker", key);
             }
         }
@@ -287,6 +291,11 @@ public final class BrokerConfig {
 
     private List<Endpoint> brokerEndpoints(List<Endpoint> all) {
         return all.stream().filter(l -> !controllerListenerNames.contains(l.listenerName())).toList();
+    }
+
+    /** Every property as given (log.* and other keys read by the modules that own them). */
+    public Map<String, String> originals() {
+        return originals;
     }
 
     public int nodeId() {

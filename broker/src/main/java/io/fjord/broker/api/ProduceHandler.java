@@ -1,0 +1,171 @@
+package io.fjord.broker.api;
+
+import io.fjord.broker.log.PartitionManager;
+import io.fjord.broker.metadata.BrokerMetadata;
+import io.fjord.log.AppendResult;
+import io.fjord.log.PartitionLog;
+import io.fjord.metadata.MetadataImage;
+import io.fjord.metadata.PartitionImage;
+import io.fjord.metadata.TopicImage;
+import io.fjord.protocol.ApiKey;
+import io.fjord.protocol.ErrorCode;
+import io.fjord.protocol.Uuid;
+import io.fjord.protocol.message.ProduceRequest;
+import io.fjord.protocol.message.ProduceRequest.PartitionProduceData;
+import io.fjord.protocol.message.ProduceRequest.TopicProduceData;
+import io.fjord.protocol.message.ProduceResponse;
+import io.fjord.protocol.message.ProduceResponse.PartitionProduceResponse;
+import io.fjord.protocol.message.ProduceResponse.TopicProduceResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Answers Produce (API 0). Versions 0-13 are advertised as Kafka 4 does, but v0-2 are answered with
+ * UNSUPPORTED_VERSION for every partition (KAFKA-18659). acks other than 0, 1 and -1 get
+ * INVALID_REQUIRED_ACKS.
+ *
+ * <p>Per partition: a topic unknown by name UNKNOWN_TOPIC_OR_PARTITION (by id, v13: UNKNOWN_TOPIC_ID), an
+ * unknown partition UNKNOWN_TOPIC_OR_PARTITION, a partition led by another node NOT_LEADER_OR_FOLLOWER;
+ * otherwise the records are appended with {@link PartitionLog#append} at the leader epoch of the image, and
+ * the log's typed failures become Kafka's codes (CORRUPT_MESSAGE, MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE,
+ * OUT_OF_ORDER_SEQUENCE_NUMBER, INVALID_PRODUCER_EPOCH, KAFKA_STORAGE_ERROR). A success carries the base
+ * offset, the log append time (-1 unless message.timestamp.type=LogAppendTime) and the log start offset.
+ *
+ * <p>acks=0: the records are appended and no response is sent. acks=1 and acks=-1 are both answered after
+ * the local append: on a single node the ISR is this node alone, so acks=all waits on nothing else yet
+ * (no replication, no min.insync.replicas check).
+ *
+ * <p>Appends run on the {@link PartitionManager}'s executor of the client connection (requests of one
+ * connection are appended in order), never on the network thread. Thread-safe.
+ */
+public final class ProduceHandler implements ApiHandler<ProduceRequest> {
+    private static final Logger LOG = LoggerFactory.getLogger(ProduceHandler.class);
+    private static final short FIRST_SUPPORTED_VERSION = 3;
+    private static final short FIRST_TOPIC_ID_VERSION = 13;
+
+    private final BrokerMetadata metadata;
+    private final PartitionManager partitions;
+
+    public ProduceHandler(BrokerMetadata metadata, PartitionManager partitions) {
+        this.metadata = metadata;
+        this.partitions = partitions;
+    }
+
+    @Override
+    public ApiKey apiKey() {
+        return ApiKey.PRODUCE;
+    }
+
+    @Override
+    public short minVersion() {
+        return 0;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 13;
+    }
+
+    @Override
+    public CompletableFuture<ProduceResponse> handle(RequestContext context, ProduceRequest request) {
+        short version = context.apiVersion();
+        if (version < FIRST_SUPPORTED_VERSION) {
+            return CompletableFuture.completedFuture(errorResponse(request, ErrorCode.UNSUPPORTED_VERSION));
+        }
+        short acks = request.acks();
+        if (acks != 0 && acks != 1 && acks != -1) {
+            return CompletableFuture.completedFuture(errorResponse(request, ErrorCode.INVALID_REQUIRED_ACKS));
+        }
+        boolean byId = version >= FIRST_TOPIC_ID_VERSION;
+        CompletableFuture<ProduceResponse> result = new CompletableFuture<>();
+        try {
+            partitions.ioExecutor(context.clientAddress()).execute(() -> {
+                try {
+                    ProduceResponse response = append(request, byId);
+                    result.complete(acks == 0 ? null : response);
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(e);
+                }
+            });
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+        }
+        return result;
+    }
+
+    private ProduceResponse append(ProduceRequest request, boolean byId) {
+        MetadataImage image = metadata.image();
+        List<TopicProduceResponse> topics = new ArrayList<>();
+        for (TopicProduceData t : request.topicData()) {
+            TopicImage topic = byId ? image.topic(t.topicId()) : image.topic(t.name());
+            ErrorCode topicError = topic != null ? null
+                    : byId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+            List<PartitionProduceResponse> results = new ArrayList<>();
+            for (PartitionProduceData p : t.partitionData()) {
+                results.add(topicError != null ? error(p.index(), topicError, null)
+                        : appendPartition(topic, p));
+            }
+            topics.add(topicResponse(t).setPartitionResponses(results));
+        }
+        return new ProduceResponse().setResponses(topics);
+    }
+
+    private PartitionProduceResponse appendPartition(TopicImage topic, PartitionProduceData p) {
+        PartitionImage partition = topic.partition(p.index());
+        if (partition == null) {
+            return error(p.index(), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null);
+        }
+        if (partition.leader() != metadata.nodeId()) {
+            return error(p.index(), ErrorCode.NOT_LEADER_OR_FOLLOWER, null);
+        }
+        try {
+            Optional<PartitionLog> log = partitions.leaderLog(topic.name(), p.index());
+            if (log.isEmpty()) {
+                return error(p.index(), ErrorCode.NOT_LEADER_OR_FOLLOWER, null);
+            }
+            if (p.records() == null) {
+                return error(p.index(), ErrorCode.CORRUPT_MESSAGE, "No records");
+            }
+            AppendResult r = log.get().append(p.records().duplicate(), partition.leaderEpoch());
+            return new PartitionProduceResponse().setIndex(p.index()).setErrorCode(ErrorCode.NONE.code())
+                    .setBaseOffset(r.firstOffset()).setLogAppendTimeMs(r.logAppendTime())
+                    .setLogStartOffset(r.logStartOffset());
+        } catch (RuntimeException e) {
+            ErrorCode code = ErrorCode.forException(e);
+            if (code == ErrorCode.UNKNOWN_SERVER_ERROR) {
+                LOG.error("Append to {}-{} failed", topic.name(), p.index(), e);
+            } else {
+                LOG.debug("Append to {}-{} failed: {}", topic.name(), p.index(), e.toString());
+            }
+            return error(p.index(), code, e.getMessage());
+        }
+    }
+
+    private static TopicProduceResponse topicResponse(TopicProduceData t) {
+        return new TopicProduceResponse().setName(t.name() == null ? "" : t.name())
+                .setTopicId(t.topicId() == null ? Uuid.ZERO : t.topicId());
+    }
+
+    private static PartitionProduceResponse error(int index, ErrorCode code, String message) {
+        return new PartitionProduceResponse().setIndex(index).setErrorCode(code.code()).setBaseOffset(-1)
+                .setLogAppendTimeMs(-1).setLogStartOffset(-1).setErrorMessage(message);
+    }
+
+    @Override
+    public ProduceResponse errorResponse(ProduceRequest request, ErrorCode error) {
+        List<TopicProduceResponse> topics = new ArrayList<>();
+        for (TopicProduceData t : request.topicData()) {
+            List<PartitionProduceResponse> results = new ArrayList<>();
+            for (PartitionProduceData p : t.partitionData()) {
+                results.add(error(p.index(), error, null));
+            }
+            topics.add(topicResponse(t).setPartitionResponses(results));
+        }
+        return new ProduceResponse().setResponses(topics);
+    }
+}

@@ -1,0 +1,210 @@
+package io.fjord.broker.log;
+
+import io.fjord.broker.metadata.BrokerMetadata;
+import io.fjord.log.LogConfig;
+import io.fjord.log.LogDirOfflineListener;
+import io.fjord.log.LogEnvironment;
+import io.fjord.log.LogManager;
+import io.fjord.log.LogManagerConfig;
+import io.fjord.log.PartitionLog;
+import io.fjord.log.ThreadScheduler;
+import io.fjord.log.Time;
+import io.fjord.log.TopicPartition;
+import io.fjord.metadata.ConfigResource;
+import io.fjord.metadata.MetadataImage;
+import io.fjord.metadata.PartitionImage;
+import io.fjord.metadata.TopicImage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The partitions this node hosts (a "ReplicaManager-lite"): owns the {@link LogManager} over log.dirs and
+ * keeps it in step with the {@link MetadataImage}. On every new image it creates the log of each partition
+ * this node leads and deletes the logs of topics that are gone; {@link #leaderLog} also creates a log on
+ * demand, so a request that races the image listener still finds it. Each log's {@link LogConfig} is the
+ * topic's configs in the image over the broker's log.* defaults.
+ *
+ * <p>Appends and other disk work run on {@link #ioExecutor(Object)}: num.io.threads (default 8) single
+ * threads, one chosen per key (a client connection), so the requests of one connection are appended in the
+ * order they arrived (idempotent producers pipeline batches with consecutive sequences), never on network
+ * threads.
+ *
+ * <p>Lifecycle: {@link #open()} after the metadata quorum started, {@link #close()} after the listeners closed
+ * and before the quorum stops. Thread-safety: thread-safe.
+ */
+public final class PartitionManager implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionManager.class);
+
+    private final BrokerMetadata metadata;
+    private final Map<String, String> brokerProps;
+    private ThreadScheduler scheduler;
+    private volatile LogManager logManager;
+    private ExecutorService[] ioExecutors;
+    private volatile boolean closed;
+
+    public PartitionManager(BrokerMetadata metadata) {
+        this.metadata = metadata;
+        this.brokerProps = metadata.config().originals();
+    }
+
+    /** Loads every log in log.dirs, then follows the metadata image. */
+    public synchronized void open() {
+        if (logManager != null) {
+            throw new IllegalStateException("already open");
+        }
+        scheduler = new ThreadScheduler(1, "fjord-log-scheduler");
+        LogManagerConfig config = LogManagerConfig.fromBrokerProperties(withLogDirs(brokerProps));
+        LogDirOfflineListener offline = (dir, partitions) ->
+                LOG.error("Log directory {} is offline; partitions {} are unavailable", dir, partitions);
+        logManager = LogManager.open(config, new LogEnvironment(Time.SYSTEM, scheduler), this::logConfig,
+                LogManager.ListenerFactory.NONE, offline);
+        int threads = Integer.parseInt(brokerProps.getOrDefault("num.io.threads", "8"));
+        AtomicInteger n = new AtomicInteger();
+        ioExecutors = new ExecutorService[Math.max(1, threads)];
+        for (int i = 0; i < ioExecutors.length; i++) {
+            ioExecutors[i] = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "fjord-io-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        metadata.controller().stateMachine().addListener(this::onImage);
+        onImage(metadata.image());
+    }
+
+    /** log.dirs as the broker config resolved it (it may default them). */
+    private Map<String, String> withLogDirs(Map<String, String> props) {
+        Map<String, String> copy = new java.util.HashMap<>(props);
+        copy.put("log.dirs", String.join(",",
+                metadata.config().logDirs().stream().map(Object::toString).toList()));
+        copy.remove("log.dir");
+        return copy;
+    }
+
+    /** The single-threaded executor for work keyed by {@code key}: equal keys run in submission order. */
+    public ExecutorService ioExecutor(Object key) {
+        return ioExecutors[Math.floorMod(key == null ? 0 : key.hashCode(), ioExecutors.length)];
+    }
+
+    /**
+     * One more than the highest producer id in any log, so that producer ids handed out after a restart do not
+     * collide with the state of earlier producers (0 for empty logs).
+     */
+    public long nextProducerIdFloor() {
+        long max = -1;
+        for (PartitionLog log : logManager().allLogs().values()) {
+            for (Long id : log.activeProducers().keySet()) {
+                max = Math.max(max, id);
+            }
+        }
+        return max + 1;
+    }
+
+    public LogManager logManager() {
+        LogManager m = logManager;
+        if (m == null) {
+            throw new IllegalStateException("the log manager is not open");
+        }
+        return m;
+    }
+
+    /** The topic's log config: its configs in the image over the broker's log.* defaults. */
+    public LogConfig logConfig(String topic) {
+        Map<String, String> overrides = metadata.image().configs(new ConfigResource(ConfigResource.Type.TOPIC, topic));
+        return LogConfig.of(overrides == null ? Map.of() : overrides, brokerProps);
+    }
+
+    /**
+     * The log of a partition this node leads in the current image (created if missing), or empty when the node
+     * does not lead it.
+     */
+    public Optional<PartitionLog> leaderLog(String topic, int partition) {
+        TopicImage t = metadata.image().topic(topic);
+        PartitionImage p = t == null ? null : t.partition(partition);
+        if (p == null || p.leader() != metadata.nodeId()) {
+            return Optional.empty();
+        }
+        TopicPartition tp = new TopicPartition(topic, partition);
+        Optional<PartitionLog> existing = logManager().getLog(tp);
+        return existing.isPresent() ? existing : Optional.of(logManager().getOrCreateLog(tp, logConfig(topic)));
+    }
+
+    /** Creates logs for led partitions and deletes logs of topics no longer in the image; runs on the apply thread. */
+    private void onImage(MetadataImage image) {
+        LogManager m = logManager;
+        if (m == null || closed) {
+            return;
+        }
+        try {
+            ioExecutors[0].execute(() -> reconcile(m, image));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("Shutting down: not applying metadata offset {} to the logs", image.offset());
+        }
+    }
+
+    private synchronized void reconcile(LogManager m, MetadataImage image) {
+        if (closed) {
+            return;
+        }
+        try {
+            for (TopicImage topic : image.topicsByName().values()) {
+                for (PartitionImage p : topic.partitions().values()) {
+                    if (p.leader() == metadata.nodeId()) {
+                        TopicPartition tp = new TopicPartition(topic.name(), p.partition());
+                        PartitionLog log = m.getOrCreateLog(tp, logConfig(topic.name()));
+                        if (log.latestEpoch().orElse(-1) < p.leaderEpoch()) {
+                            log.assignEpochStartOffset(p.leaderEpoch()); // as Kafka's makeLeader
+                        }
+                    }
+                }
+            }
+            for (TopicPartition tp : m.allLogs().keySet()) {
+                TopicImage topic = image.topic(tp.topic());
+                if (topic == null || topic.partition(tp.partition()) == null) {
+                    LOG.info("Deleting the log of {}: its topic was deleted", tp);
+                    m.deleteLog(tp);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not bring the logs in step with metadata offset {}", image.offset(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        LogManager m;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            m = logManager;
+        }
+        if (ioExecutors != null) {
+            for (ExecutorService e : ioExecutors) {
+                e.shutdown();
+            }
+            try {
+                for (ExecutorService e : ioExecutors) {
+                    e.awaitTermination(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (m != null) {
+            m.shutdown(-1);
+            LOG.info("Log manager stopped");
+        }
+        if (scheduler != null) {
+            scheduler.close();
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package io.fjord.broker.produce;
+
+import io.fjord.broker.RawConnection;
+import io.fjord.broker.admin.InProcessBroker;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.SimpleRecord;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.ProduceResponse;
+import org.apache.kafka.common.requests.RequestHeader;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** kafka-clients' producer and AdminClient.listOffsets against an in-process broker. */
+class ProduceIT {
+    private static final String TOPIC = "orders";
+
+    @TempDir
+    Path dir;
+
+    private InProcessBroker broker;
+    private Admin admin;
+
+    @BeforeEach
+    void start() throws Exception {
+        broker = InProcessBroker.start(dir, Map.of());
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        admin = Admin.create(p);
+        admin.createTopics(List.of(new NewTopic(TOPIC, 3, (short) 1))).all().get();
+    }
+
+    @AfterEach
+    void stop() {
+        if (admin != null) {
+            admin.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private KafkaProducer<String, String> producer(Map<String, Object> extra) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        p.putAll(extra);
+        return new KafkaProducer<>(p);
+    }
+
+    private static int expectedPartition(String key) {
+        return BuiltInPartitioner.partitionForKey(key.getBytes(StandardCharsets.UTF_8), 3);
+    }
+
+    private Map<TopicPartition, ListOffsetsResultInfo> listOffsets(OffsetSpec spec) throws Exception {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        for (int i = 0; i < 3; i++) {
+            request.put(new TopicPartition(TOPIC, i), spec);
+        }
+        return admin.listOffsets(request).all().get();
+    }
+
+    @Test
+    @Timeout(120)
+    void producersWithEveryAcksAppendWhereTheDefaultPartitionerPutsKeys() throws Exception {
+        long now = System.currentTimeMillis();
+        long[] next = new long[3];
+        long[] maxTimestamp = {-1, -1, -1};
+        long[] maxTimestampOffset = {-1, -1, -1};
+        // Defaults: idempotent, acks=all.
+        try (KafkaProducer<String, String> producer = producer(Map.of())) {
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                ProducerRecord<String, String> record = new ProducerRecord<>(TOPIC, null, now - 100_000 + i, "key-" + i,
+                        i % 7 == 0 ? null : "value-" + i, List.of(new RecordHeader("h", ("v" + i).getBytes())));
+                sent.add(producer.send(record));
+            }
+            for (int i = 0; i < sent.size(); i++) {
+                RecordMetadata md = sent.get(i).get();
+                int partition = md.partition();
+                assertEquals(expectedPartition("key-" + i), partition, "key-" + i);
+                assertEquals(next[partition]++, md.offset(), "key-" + i);
+                maxTimestamp[partition] = now - 100_000 + i;
+                maxTimestampOffset[partition] = md.offset();
+            }
+        }
+        for (int p = 0; p < 3; p++) {
+            assertTrue(next[p] > 0, "partition " + p + " got records");
+        }
+        // acks=0: no response, so no offsets; the records still land.
+        try (KafkaProducer<String, String> producer = producer(Map.of(ProducerConfig.ACKS_CONFIG, "0",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false))) {
+            for (int i = 0; i < 30; i++) {
+                String key = "zero-" + i;
+                RecordMetadata md = producer.send(new ProducerRecord<>(TOPIC, null, now - 200_000, key, "v")).get();
+                assertEquals(-1, md.offset());
+                next[expectedPartition(key)]++;
+            }
+            producer.flush();
+        }
+        // acks=1: offsets continue after the acks=0 records.
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (true) {
+            Map<TopicPartition, ListOffsetsResultInfo> latest = listOffsets(OffsetSpec.latest());
+            boolean all = true;
+            for (int p = 0; p < 3; p++) {
+                all &= latest.get(new TopicPartition(TOPIC, p)).offset() == next[p];
+            }
+            if (all) {
+                break;
+            }
+            assertTrue(System.currentTimeMillis() < deadline, "acks=0 records landed: " + latest);
+            Thread.sleep(50);
+        }
+        try (KafkaProducer<String, String> producer = producer(Map.of(ProducerConfig.ACKS_CONFIG, "1",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false))) {
+            for (int i = 0; i < 30; i++) {
+                String key = "one-" + i;
+                long ts = now + 3_600_000 + i;
+                RecordMetadata md = producer.send(new ProducerRecord<>(TOPIC, null, ts, key, (String) null)).get();
+                int partition = expectedPartition(key);
+                assertEquals(partition, md.partition());
+                assertEquals(next[partition]++, md.offset(), key);
+                maxTimestamp[partition] = ts;
+                maxTimestampOffset[partition] = md.offset();
+            }
+        }
+        Map<TopicPartition, ListOffsetsResultInfo> earliest = listOffsets(OffsetSpec.earliest());
+        Map<TopicPartition, ListOffsetsResultInfo> latest = listOffsets(OffsetSpec.latest());
+        Map<TopicPartition, ListOffsetsResultInfo> max = listOffsets(OffsetSpec.maxTimestamp());
+        Map<TopicPartition, ListOffsetsResultInfo> byTime = listOffsets(OffsetSpec.forTimestamp(now + 3_600_000));
+        Map<TopicPartition, ListOffsetsResultInfo> future = listOffsets(OffsetSpec.forTimestamp(now + 7_200_000));
+        for (int p = 0; p < 3; p++) {
+            TopicPartition tp = new TopicPartition(TOPIC, p);
+            assertEquals(0, earliest.get(tp).offset());
+            assertEquals(next[p], latest.get(tp).offset());
+            assertEquals(maxTimestampOffset[p], max.get(tp).offset(), "max timestamp of " + tp);
+            assertEquals(maxTimestamp[p], max.get(tp).timestamp(), "max timestamp of " + tp);
+            assertTrue(byTime.get(tp).timestamp() >= now + 3_600_000);
+            assertEquals(-1, future.get(tp).offset());
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aCorruptBatchIsRejected() throws Exception {
+        MemoryRecords records = MemoryRecords.withRecords(Compression.NONE,
+                new SimpleRecord(System.currentTimeMillis(), "k".getBytes(), "v".getBytes()));
+        ByteBuffer bytes = records.buffer().duplicate();
+        bytes.put(bytes.limit() - 1, (byte) (bytes.get(bytes.limit() - 1) ^ 0x5a));
+        ProduceRequestData data = new ProduceRequestData().setAcks((short) -1).setTimeoutMs(10_000);
+        ProduceRequestData.TopicProduceData topic = new ProduceRequestData.TopicProduceData().setName(TOPIC);
+        topic.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(0)
+                .setRecords(MemoryRecords.readableRecords(bytes)));
+        data.topicData().add(topic);
+        ProduceRequestData.TopicProduceData unknown = new ProduceRequestData.TopicProduceData().setName("nope");
+        unknown.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(0)
+                .setRecords(MemoryRecords.withRecords(Compression.NONE, new SimpleRecord("x".getBytes()))));
+        data.topicData().add(unknown);
+        short version = 12;
+        ProduceRequest request = new ProduceRequest.Builder(version, version, data).build(version);
+        try (RawConnection connection = new RawConnection(broker.port())) {
+            RequestHeader header = new RequestHeader(ApiKeys.PRODUCE, version, "raw", 1);
+            connection.sendFrame(request.serializeWithHeader(header));
+            ProduceResponse response = (ProduceResponse) AbstractResponse.parseResponse(connection.receiveFrame(), header);
+            var byName = new HashMap<String, Short>();
+            response.data().responses().forEach(t -> byName.put(t.name(), t.partitionResponses().get(0).errorCode()));
+            assertEquals(Errors.CORRUPT_MESSAGE.code(), byName.get(TOPIC));
+            assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), byName.get("nope"));
+        }
+        assertEquals(0, listOffsets(OffsetSpec.latest()).get(new TopicPartition(TOPIC, 0)).offset());
+    }
+}
