@@ -16,6 +16,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
@@ -204,5 +205,75 @@ class ProduceIT {
             assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), byName.get("nope"));
         }
         assertEquals(0, listOffsets(OffsetSpec.latest()).get(new TopicPartition(TOPIC, 0)).offset());
+    }
+
+    private ProduceResponse rawProduce(short version, ProduceRequestData data, int correlationId) throws Exception {
+        ProduceRequest request = new ProduceRequest.Builder(version, version, data).build(version);
+        try (RawConnection connection = new RawConnection(broker.port())) {
+            RequestHeader header = new RequestHeader(ApiKeys.PRODUCE, version, "raw", correlationId);
+            connection.sendFrame(request.serializeWithHeader(header));
+            return (ProduceResponse) AbstractResponse.parseResponse(connection.receiveFrame(), header);
+        }
+    }
+
+    private static ProduceRequestData oneBatch(String topic, org.apache.kafka.common.Uuid topicId, short acks) {
+        ProduceRequestData data = new ProduceRequestData().setAcks(acks).setTimeoutMs(10_000);
+        ProduceRequestData.TopicProduceData t = new ProduceRequestData.TopicProduceData().setName(topic)
+                .setTopicId(topicId);
+        t.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(1)
+                .setRecords(MemoryRecords.withRecords(Compression.NONE, new SimpleRecord("k".getBytes(), "v".getBytes()),
+                        new SimpleRecord("k2".getBytes(), null))));
+        data.topicData().add(t);
+        return data;
+    }
+
+    @Test
+    @Timeout(60)
+    void everySupportedProduceVersionAppendsAndReportsErrorsPerPartition() throws Exception {
+        org.apache.kafka.common.Uuid id = admin.describeTopics(List.of(TOPIC)).allTopicNames().get().get(TOPIC).topicId();
+        long expected = 0;
+        for (short v = 3; v <= 13; v++) {
+            ProduceResponseData.PartitionProduceResponse r = rawProduce(v, oneBatch(v >= 13 ? "" : TOPIC,
+                    v >= 13 ? id : org.apache.kafka.common.Uuid.ZERO_UUID, (short) -1), v).data().responses().iterator().next()
+                    .partitionResponses().get(0);
+            assertEquals(Errors.NONE.code(), r.errorCode(), "v" + v);
+            assertEquals(expected, r.baseOffset(), "v" + v);
+            if (v >= 5) {
+                assertEquals(0, r.logStartOffset(), "v" + v);
+            }
+            assertEquals(-1, r.logAppendTimeMs(), "v" + v);
+            expected += 2;
+        }
+        ProduceResponseData.PartitionProduceResponse unknownId = rawProduce((short) 13,
+                oneBatch("", org.apache.kafka.common.Uuid.randomUuid(), (short) 1), 20).data().responses().iterator()
+                .next().partitionResponses().get(0);
+        assertEquals(Errors.UNKNOWN_TOPIC_ID.code(), unknownId.errorCode());
+        ProduceResponseData.PartitionProduceResponse badAcks = rawProduce((short) 12, oneBatch(TOPIC,
+                org.apache.kafka.common.Uuid.ZERO_UUID, (short) 2), 21).data().responses().iterator().next()
+                .partitionResponses().get(0);
+        assertEquals(Errors.INVALID_REQUIRED_ACKS.code(), badAcks.errorCode());
+        assertEquals(expected, listOffsets(OffsetSpec.latest()).get(new TopicPartition(TOPIC, 1)).offset());
+    }
+
+    @Test
+    @Timeout(120)
+    void logsAndProducerIdsSurviveARestart() throws Exception {
+        try (KafkaProducer<String, String> producer = producer(Map.of())) {
+            for (int i = 0; i < 10; i++) {
+                producer.send(new ProducerRecord<>(TOPIC, 0, "k" + i, "v" + i)).get();
+            }
+        }
+        admin.close();
+        admin = null;
+        broker.close();
+        broker = InProcessBroker.start(dir, Map.of());
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        admin = Admin.create(p);
+        assertEquals(10, listOffsets(OffsetSpec.latest()).get(new TopicPartition(TOPIC, 0)).offset());
+        try (KafkaProducer<String, String> producer = producer(Map.of())) {
+            RecordMetadata md = producer.send(new ProducerRecord<>(TOPIC, 0, "k", "v")).get();
+            assertEquals(10, md.offset());
+        }
     }
 }
