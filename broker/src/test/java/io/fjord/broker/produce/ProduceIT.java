@@ -15,6 +15,11 @@ import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.message.ListOffsetsRequestData;
+import org.apache.kafka.common.message.ListOffsetsResponseData;
+import org.apache.kafka.common.requests.ListOffsetsRequest;
+import org.apache.kafka.common.requests.ListOffsetsResponse;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -275,5 +280,53 @@ class ProduceIT {
             RecordMetadata md = producer.send(new ProducerRecord<>(TOPIC, 0, "k", "v")).get();
             assertEquals(10, md.offset());
         }
+    }
+
+    private static ListOffsetsRequestData.ListOffsetsPartition lp(int index, long timestamp, int epoch) {
+        return new ListOffsetsRequestData.ListOffsetsPartition().setPartitionIndex(index).setTimestamp(timestamp)
+                .setCurrentLeaderEpoch(epoch);
+    }
+
+    @Test
+    @Timeout(60)
+    void listOffsetsAtEveryVersionWithPerPartitionErrors() throws Exception {
+        long base = System.currentTimeMillis() - 10_000;
+        try (KafkaProducer<String, String> producer = producer(Map.of())) {
+            for (int i = 0; i < 5; i++) {
+                producer.send(new ProducerRecord<>(TOPIC, 2, base + i * 10, "k" + i, "v")).get();
+            }
+        }
+        for (short v = 1; v <= 10; v++) {
+            List<ListOffsetsRequestData.ListOffsetsTopic> topics = new ArrayList<>();
+            topics.add(new ListOffsetsRequestData.ListOffsetsTopic().setName(TOPIC).setPartitions(new ArrayList<>(List.of(
+                    lp(2, ListOffsetsRequest.EARLIEST_TIMESTAMP, -1), lp(1, ListOffsetsRequest.LATEST_TIMESTAMP, -1),
+                    lp(0, base + 25, -1), lp(7, ListOffsetsRequest.LATEST_TIMESTAMP, -1)))));
+            topics.add(new ListOffsetsRequestData.ListOffsetsTopic().setName("nope").setPartitions(new ArrayList<>(
+                    List.of(lp(0, ListOffsetsRequest.LATEST_TIMESTAMP, -1)))));
+            ListOffsetsRequest request = ListOffsetsRequest.Builder.forConsumer(false, IsolationLevel.READ_UNCOMMITTED)
+                    .setTargetTimes(topics).build(v);
+            ListOffsetsResponseData r;
+            try (RawConnection connection = new RawConnection(broker.port())) {
+                RequestHeader header = new RequestHeader(ApiKeys.LIST_OFFSETS, v, "raw", v);
+                connection.sendFrame(request.serializeWithHeader(header));
+                r = ((ListOffsetsResponse) AbstractResponse.parseResponse(connection.receiveFrame(), header)).data();
+            }
+            Map<String, ListOffsetsResponseData.ListOffsetsPartitionResponse> byKey = new HashMap<>();
+            r.topics().forEach(t -> t.partitions().forEach(pr -> byKey.put(t.name() + "-" + pr.partitionIndex(), pr)));
+            assertEquals(Errors.NONE.code(), byKey.get(TOPIC + "-2").errorCode(), "v" + v);
+            assertEquals(0, byKey.get(TOPIC + "-2").offset(), "v" + v);
+            assertEquals(0, byKey.get(TOPIC + "-1").offset(), "v" + v);
+            assertEquals(Errors.NONE.code(), byKey.get(TOPIC + "-0").errorCode(), "v" + v);
+            assertEquals(-1, byKey.get(TOPIC + "-0").offset(), "empty partition, v" + v);
+            assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), byKey.get(TOPIC + "-7").errorCode(), "v" + v);
+            assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), byKey.get("nope-0").errorCode(), "v" + v);
+        }
+        Map<TopicPartition, ListOffsetsResultInfo> byTime = admin.listOffsets(Map.of(new TopicPartition(TOPIC, 2),
+                OffsetSpec.forTimestamp(base + 25))).all().get();
+        assertEquals(3, byTime.get(new TopicPartition(TOPIC, 2)).offset());
+        assertEquals(base + 30, byTime.get(new TopicPartition(TOPIC, 2)).timestamp());
+        Map<TopicPartition, ListOffsetsResultInfo> latest = listOffsets(OffsetSpec.latest());
+        assertEquals(5, latest.get(new TopicPartition(TOPIC, 2)).offset());
+        assertEquals(0, latest.get(new TopicPartition(TOPIC, 2)).leaderEpoch().orElse(-1));
     }
 }
