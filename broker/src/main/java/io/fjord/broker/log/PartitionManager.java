@@ -17,7 +17,10 @@ import io.fjord.metadata.TopicImage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.fjord.protocol.Uuid;
+
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -48,6 +51,8 @@ public final class PartitionManager implements AutoCloseable {
     private volatile LogManager logManager;
     private ExecutorService[] ioExecutors;
     private volatile boolean closed;
+    /** The topic id each topic name had when its logs were last checked: a new id means a re-created topic. */
+    private final Map<String, Uuid> topicIds = new ConcurrentHashMap<>();
 
     public PartitionManager(BrokerMetadata metadata) {
         this.metadata = metadata;
@@ -131,6 +136,9 @@ public final class PartitionManager implements AutoCloseable {
         if (p == null || p.leader() != metadata.nodeId()) {
             return Optional.empty();
         }
+        if (!t.id().equals(topicIds.get(topic))) {
+            adoptTopicId(logManager(), t);
+        }
         TopicPartition tp = new TopicPartition(topic, partition);
         Optional<PartitionLog> existing = logManager().getLog(tp);
         return existing.isPresent() ? existing : Optional.of(logManager().getOrCreateLog(tp, logConfig(topic)));
@@ -155,6 +163,7 @@ public final class PartitionManager implements AutoCloseable {
         }
         try {
             for (TopicImage topic : image.topicsByName().values()) {
+                adoptTopicId(m, topic);
                 for (PartitionImage p : topic.partitions().values()) {
                     if (p.leader() == metadata.nodeId()) {
                         TopicPartition tp = new TopicPartition(topic.name(), p.partition());
@@ -167,6 +176,9 @@ public final class PartitionManager implements AutoCloseable {
             }
             for (TopicPartition tp : m.allLogs().keySet()) {
                 TopicImage topic = image.topic(tp.topic());
+                if (topic == null) {
+                    topicIds.remove(tp.topic());
+                }
                 if (topic == null || topic.partition(tp.partition()) == null) {
                     LOG.info("Deleting the log of {}: its topic was deleted", tp);
                     m.deleteLog(tp);
@@ -174,6 +186,22 @@ public final class PartitionManager implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.warn("Could not bring the logs in step with metadata offset {}", image.offset(), e);
+        }
+    }
+
+    /**
+     * Records {@code topic}'s id; if the name had another id, the topic was deleted and re-created between two
+     * images, so the logs of the old topic are deleted first.
+     */
+    private synchronized void adoptTopicId(LogManager m, TopicImage topic) {
+        Uuid previous = topicIds.put(topic.name(), topic.id());
+        if (previous != null && !previous.equals(topic.id())) {
+            for (TopicPartition tp : m.allLogs().keySet()) {
+                if (tp.topic().equals(topic.name())) {
+                    LOG.info("Deleting the log of {}: its topic was re-created with id {}", tp, topic.id());
+                    m.deleteLog(tp);
+                }
+            }
         }
     }
 

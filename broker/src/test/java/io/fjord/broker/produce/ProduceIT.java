@@ -329,4 +329,27 @@ class ProduceIT {
         assertEquals(5, latest.get(new TopicPartition(TOPIC, 2)).offset());
         assertEquals(0, latest.get(new TopicPartition(TOPIC, 2)).leaderEpoch().orElse(-1));
     }
+
+    @Test
+    @Timeout(60)
+    void aReCreatedTopicStartsWithEmptyLogs() throws Exception {
+        try (KafkaProducer<String, String> producer = producer(Map.of(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
+                ProducerConfig.ACKS_CONFIG, "1"))) {
+            for (int i = 0; i < 3; i++) {
+                producer.send(new ProducerRecord<>("again", 0, "k", "v")).get();
+            }
+            admin.deleteTopics(List.of("again")).all().get();
+            admin.createTopics(List.of(new NewTopic("again", 1, (short) 1))).all().get();
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (true) {
+                try {
+                    assertEquals(0, producer.send(new ProducerRecord<>("again", 0, "k", "v")).get().offset());
+                    break;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    assertTrue(System.currentTimeMillis() < deadline, e.toString());
+                    Thread.sleep(100);
+                }
+            }
+        }
+    }
 }
