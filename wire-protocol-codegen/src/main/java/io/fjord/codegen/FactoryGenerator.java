@@ -29,6 +29,8 @@ final class FactoryGenerator {
         w.close();
         emitFactory(w, apis, "newRequest", true);
         emitFactory(w, apis, "newResponse", false);
+        emitVersionBound(w, apis, "lowestVersion", true);
+        emitVersionBound(w, apis, "highestVersion", false);
         w.blank();
         w.line("/** Whether {@code version} of {@code apiKey} is flexible; false for APIs without a schema. */");
         w.open("public static boolean isFlexible(int apiKey, int version)");
@@ -42,6 +44,19 @@ final class FactoryGenerator {
         w.close();
         w.close();
         return w.toString();
+    }
+
+    private void emitVersionBound(CodeWriter w, List<ApiSpec> apis, String method, boolean low) {
+        w.blank();
+        w.line("/** The " + (low ? "lowest" : "highest") + " version the schema of {@code apiKey} covers, or -1 if it has none. */");
+        w.open("public static short " + method + "(int apiKey)");
+        w.open("return switch (apiKey)");
+        for (ApiSpec api : apis) {
+            w.line("case " + api.apiKey() + " -> " + (low ? api.valid().low() : api.valid().high()) + ";");
+        }
+        w.line("default -> -1;");
+        w.close(";");
+        w.close();
     }
 
     private void emitFactory(CodeWriter w, List<ApiSpec> apis, String method, boolean request) {

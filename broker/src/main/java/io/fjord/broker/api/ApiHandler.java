@@ -3,13 +3,14 @@ package io.fjord.broker.api;
 import io.fjord.protocol.ApiKey;
 import io.fjord.protocol.ApiMessage;
 import io.fjord.protocol.ErrorCode;
+import io.fjord.protocol.message.ApiMessages;
 
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Serves one API: one implementing class per API key. The handler declares the version range it serves
- * (ApiVersions advertises exactly these ranges) and can build an error response for any request it
- * accepts.
+ * Serves one API: one implementing class per API key. The version range it serves defaults to what the
+ * API's schema covers (the range an Apache Kafka 4.1 broker advertises); ApiVersions advertises exactly
+ * these ranges. A handler can build an error response for any request it accepts.
  *
  * <p>Contract: {@link #handle} is called on a network thread and must not block it (no disk sync, no
  * waiting on futures or foreign locks); slow work completes the returned future later, on any thread.
@@ -23,9 +24,13 @@ public interface ApiHandler<Q extends ApiMessage> {
 
     ApiKey apiKey();
 
-    short minVersion();
+    default short minVersion() {
+        return ApiMessages.lowestVersion(apiKey().id());
+    }
 
-    short maxVersion();
+    default short maxVersion() {
+        return ApiMessages.highestVersion(apiKey().id());
+    }
 
     default boolean supportsVersion(short version) {
         return version >= minVersion() && version <= maxVersion();

@@ -37,16 +37,6 @@ public final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequest> 
         return ApiKey.API_VERSIONS;
     }
 
-    @Override
-    public short minVersion() {
-        return ApiVersionsRequest.LOWEST_VERSION;
-    }
-
-    @Override
-    public short maxVersion() {
-        return ApiVersionsRequest.HIGHEST_VERSION;
-    }
-
     /** Unsupported versions are answered at v0, the one version every client can read. */
     @Override
     public short responseVersion(short requestVersion) {

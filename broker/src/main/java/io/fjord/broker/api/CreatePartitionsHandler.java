@@ -38,16 +38,6 @@ public final class CreatePartitionsHandler implements ApiHandler<CreatePartition
     }
 
     @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 3;
-    }
-
-    @Override
     public CompletableFuture<CreatePartitionsResponse> handle(RequestContext context, CreatePartitionsRequest request) {
         Map<String, Integer> counts = new HashMap<>();
         request.topics().forEach(t -> counts.merge(t.name(), 1, Integer::sum));

@@ -50,16 +50,6 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
     }
 
     @Override
-    public short minVersion() {
-        return 2;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 7;
-    }
-
-    @Override
     public CompletableFuture<CreateTopicsResponse> handle(RequestContext context, CreateTopicsRequest request) {
         Map<String, ApiException> early = new HashMap<>();
         List<QuorumController.NewTopic> toCreate = new ArrayList<>();

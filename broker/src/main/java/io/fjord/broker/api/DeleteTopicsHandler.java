@@ -34,16 +34,6 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
     }
 
     @Override
-    public short minVersion() {
-        return 1;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 6;
-    }
-
-    @Override
     public CompletableFuture<DeleteTopicsResponse> handle(RequestContext context, DeleteTopicsRequest request) {
         List<String> names = new ArrayList<>();
         List<Uuid> ids = new ArrayList<>();

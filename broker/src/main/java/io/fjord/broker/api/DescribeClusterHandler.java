@@ -37,16 +37,6 @@ public final class DescribeClusterHandler implements ApiHandler<DescribeClusterR
     }
 
     @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 2;
-    }
-
-    @Override
     public CompletableFuture<DescribeClusterResponse> handle(RequestContext context, DescribeClusterRequest request) {
         if (context.apiVersion() >= 1 && request.endpointType() != BROKERS) {
             return CompletableFuture.completedFuture(errorResponse(request, ErrorCode.UNSUPPORTED_ENDPOINT_TYPE)

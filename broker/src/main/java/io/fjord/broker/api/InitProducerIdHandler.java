@@ -35,16 +35,6 @@ public final class InitProducerIdHandler implements ApiHandler<InitProducerIdReq
     }
 
     @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 5;
-    }
-
-    @Override
     public CompletableFuture<InitProducerIdResponse> handle(RequestContext context, InitProducerIdRequest request) {
         if (request.transactionalId() != null) {
             return CompletableFuture.completedFuture(errorResponse(request, ErrorCode.COORDINATOR_NOT_AVAILABLE));

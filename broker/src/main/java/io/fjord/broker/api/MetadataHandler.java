@@ -67,16 +67,6 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
     }
 
     @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 13;
-    }
-
-    @Override
     public CompletableFuture<MetadataResponse> handle(RequestContext context, MetadataRequest request) {
         short version = context.apiVersion();
         MetadataImage image = metadata.image();

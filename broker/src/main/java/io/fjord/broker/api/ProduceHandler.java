@@ -62,16 +62,6 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
     }
 
     @Override
-    public short minVersion() {
-        return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-        return 13;
-    }
-
-    @Override
     public CompletableFuture<ProduceResponse> handle(RequestContext context, ProduceRequest request) {
         short version = context.apiVersion();
         if (version < FIRST_SUPPORTED_VERSION) {
