@@ -1,4 +1,4 @@
-package io.fjord.broker.admin;
+package io.fjord.it;
 
 import io.fjord.broker.RawConnection;
 import org.apache.kafka.common.Uuid;

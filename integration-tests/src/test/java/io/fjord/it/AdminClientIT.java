@@ -1,4 +1,4 @@
-package io.fjord.broker.admin;
+package io.fjord.it;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;

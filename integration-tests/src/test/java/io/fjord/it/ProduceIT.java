@@ -1,7 +1,6 @@
-package io.fjord.broker.produce;
+package io.fjord.it;
 
 import io.fjord.broker.RawConnection;
-import io.fjord.broker.admin.InProcessBroker;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;

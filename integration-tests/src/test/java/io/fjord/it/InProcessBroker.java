@@ -1,4 +1,4 @@
-package io.fjord.broker.admin;
+package io.fjord.it;
 
 import io.fjord.broker.BrokerServer;
 import io.fjord.broker.config.BrokerConfig;
@@ -32,7 +32,7 @@ public final class InProcessBroker implements AutoCloseable {
         return new InProcessBroker(server);
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

@@ -1,6 +1,6 @@
-package io.fjord.broker.log;
+package io.fjord.it;
 
-import io.fjord.broker.admin.InProcessBroker;
+import io.fjord.broker.log.PartitionManager;
 import io.fjord.log.TopicPartition;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;

@@ -1,5 +1,6 @@
-package io.fjord.broker;
+package io.fjord.it;
 
+import io.fjord.broker.RawConnection;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractResponse;
