@@ -59,7 +59,7 @@ class BrokerScriptIT {
         int controllerPort = freePort();
         Process broker = start("--override", "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
                 "--override", "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-                "--override", "log.dirs=" + dir.resolve("data"));
+                "--override", "log.dirs=" + dir.resolve("data"), "--override", "http.listener=127.0.0.1:0");
         try {
             RawConnection connection = connectWithin(port, broker, 60_000);
             try (connection) {

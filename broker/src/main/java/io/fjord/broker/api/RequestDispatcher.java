@@ -1,5 +1,6 @@
 package io.fjord.broker.api;
 
+import io.fjord.protocol.ApiKey;
 import io.fjord.protocol.ApiMessage;
 import io.fjord.protocol.ErrorCode;
 import org.slf4j.Logger;
@@ -15,6 +16,10 @@ import java.util.concurrent.ExecutionException;
  * {@link ErrorCode#forException}; anything else becomes UNKNOWN_SERVER_ERROR and is logged once, here,
  * with the request's context.
  *
+ * <p>Until the node is ready (the future given to the constructor completes: metadata loaded, logs open)
+ * only ApiVersions is handled at once; every other request waits for readiness, then runs on the thread
+ * that completed it. So the client listeners may open while the node is still starting.
+ *
  * <p>Invariant: the returned future never fails for a request whose API is registered; it completes with
  * the response, or with null when the handler sends none. Thread-safe.
  */
@@ -22,9 +27,17 @@ public final class RequestDispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(RequestDispatcher.class);
 
     private final ApiHandlerRegistry registry;
+    private final CompletableFuture<Void> ready;
 
+    /** A dispatcher that handles every request at once. */
     public RequestDispatcher(ApiHandlerRegistry registry) {
+        this(registry, CompletableFuture.completedFuture(null));
+    }
+
+    /** A dispatcher that holds requests other than ApiVersions until {@code ready} completes. */
+    public RequestDispatcher(ApiHandlerRegistry registry, CompletableFuture<Void> ready) {
         this.registry = registry;
+        this.ready = ready;
     }
 
     public ApiHandlerRegistry registry() {
@@ -39,13 +52,22 @@ public final class RequestDispatcher {
             throw new IllegalArgumentException("No handler for API key " + request.apiKey());
         }
         CompletableFuture<? extends ApiMessage> answer;
-        try {
-            answer = handler.handle(context, request);
-        } catch (Throwable failure) {
-            answer = CompletableFuture.failedFuture(failure);
+        if (ready.isDone() || request.apiKey() == ApiKey.API_VERSIONS.id()) {
+            answer = handle(handler, context, request);
+        } else {
+            answer = ready.thenCompose(started -> handle(handler, context, request));
         }
         return answer.handle((response, failure) ->
                 failure == null ? response : errorResponse(handler, context, request, unwrap(failure)));
+    }
+
+    private static CompletableFuture<? extends ApiMessage> handle(ApiHandler<ApiMessage> handler,
+                                                                  RequestContext context, ApiMessage request) {
+        try {
+            return handler.handle(context, request);
+        } catch (Throwable failure) {
+            return CompletableFuture.failedFuture(failure);
+        }
     }
 
     private static ApiMessage errorResponse(ApiHandler<ApiMessage> handler, RequestContext context,
