@@ -36,7 +36,9 @@ import java.util.concurrent.CompletableFuture;
  * OUT_OF_ORDER_SEQUENCE_NUMBER, INVALID_PRODUCER_EPOCH, KAFKA_STORAGE_ERROR). A success carries the base
  * offset, the log append time (-1 unless message.timestamp.type=LogAppendTime) and the log start offset.
  *
- * <p>acks=0: the records are appended and no response is sent. acks=1 and acks=-1 are both answered after
+ * <p>acks=0: the records are appended and no response is sent; if any partition (or the whole request)
+ * fails, the connection is closed instead ({@link CloseConnectionException}), as Kafka does, so the client
+ * learns of the error and refreshes its metadata; {@link #errorResponse} is null for acks=0. acks=1 and acks=-1 are both answered after
  * the local append: on a single node the ISR is this node alone, so acks=all waits on nothing else yet
  * (no replication, no min.insync.replicas check).
  *
@@ -65,7 +67,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
     public CompletableFuture<ProduceResponse> handle(RequestContext context, ProduceRequest request) {
         short version = context.apiVersion();
         if (version < FIRST_SUPPORTED_VERSION) {
-            return CompletableFuture.completedFuture(errorResponse(request, ErrorCode.UNSUPPORTED_VERSION));
+            return answer(allFailed(request, ErrorCode.UNSUPPORTED_VERSION), request.acks() == 0);
         }
         short acks = request.acks();
         if (acks != 0 && acks != 1 && acks != -1) {
@@ -77,7 +79,14 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
             partitions.ioExecutor(context.clientAddress()).execute(() -> {
                 try {
                     ProduceResponse response = append(request, byId);
-                    result.complete(acks == 0 ? null : response);
+                    if (acks != 0) {
+                        result.complete(response);
+                    } else if (hasError(response)) {
+                        result.completeExceptionally(new CloseConnectionException("acks=0 produce failed: "
+                                + errors(response)));
+                    } else {
+                        result.complete(null);
+                    }
                 } catch (RuntimeException e) {
                     result.completeExceptionally(e);
                 }
@@ -86,6 +95,36 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
             result.completeExceptionally(e);
         }
         return result;
+    }
+
+    private static CompletableFuture<ProduceResponse> answer(ProduceResponse response, boolean acksZero) {
+        if (acksZero) {
+            return CompletableFuture.failedFuture(new CloseConnectionException("acks=0 produce failed: "
+                    + errors(response)));
+        }
+        return CompletableFuture.completedFuture(response);
+    }
+
+    private static boolean hasError(ProduceResponse response) {
+        return response.responses().stream().flatMap(t -> t.partitionResponses().stream())
+                .anyMatch(p -> p.errorCode() != ErrorCode.NONE.code());
+    }
+
+    /** "topic-partition: ERROR" for every failed partition, for the log line of the closed connection. */
+    private static String errors(ProduceResponse response) {
+        StringBuilder out = new StringBuilder();
+        for (TopicProduceResponse t : response.responses()) {
+            for (PartitionProduceResponse p : t.partitionResponses()) {
+                if (p.errorCode() != ErrorCode.NONE.code()) {
+                    if (out.length() > 0) {
+                        out.append(", ");
+                    }
+                    out.append(t.name().isEmpty() ? t.topicId() : t.name()).append('-').append(p.index()).append(": ")
+                            .append(ErrorCode.forCode(p.errorCode()));
+                }
+            }
+        }
+        return out.toString();
     }
 
     private ProduceResponse append(ProduceRequest request, boolean byId) {
@@ -148,6 +187,10 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
 
     @Override
     public ProduceResponse errorResponse(ProduceRequest request, ErrorCode error) {
+        return request.acks() == 0 ? null : allFailed(request, error);
+    }
+
+    private static ProduceResponse allFailed(ProduceRequest request, ErrorCode error) {
         List<TopicProduceResponse> topics = new ArrayList<>();
         for (TopicProduceData t : request.topicData()) {
             List<PartitionProduceResponse> results = new ArrayList<>();

@@ -20,8 +20,13 @@ import java.util.concurrent.ExecutionException;
  * only ApiVersions is handled at once; every other request waits for readiness, then runs on the thread
  * that completed it. So the client listeners may open while the node is still starting.
  *
- * <p>Invariant: the returned future never fails for a request whose API is registered; it completes with
- * the response, or with null when the handler sends none. Thread-safe.
+ * <p>A handler that has no response to give for a failed request ({@link ApiHandler#errorResponse} returns
+ * null, as Produce with acks=0 does) or that fails with {@link CloseConnectionException} gets its connection
+ * closed: the returned future fails with a {@link CloseConnectionException}.
+ *
+ * <p>Invariant: the returned future fails only with {@link CloseConnectionException} for a request whose API
+ * is registered; otherwise it completes with the response, or with null when the handler sends none.
+ * Thread-safe.
  */
 public final class RequestDispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(RequestDispatcher.class);
@@ -72,13 +77,20 @@ public final class RequestDispatcher {
 
     private static ApiMessage errorResponse(ApiHandler<ApiMessage> handler, RequestContext context,
                                             ApiMessage request, Throwable failure) {
+        if (failure instanceof CloseConnectionException close) {
+            throw close;
+        }
         ErrorCode error = ErrorCode.forException(failure);
         if (error == ErrorCode.UNKNOWN_SERVER_ERROR) {
             LOG.error("Unexpected failure handling {}", context, failure);
         } else {
             LOG.debug("Answering {} with {}: {}", context, error, failure.getMessage());
         }
-        return handler.errorResponse(request, error);
+        ApiMessage response = handler.errorResponse(request, error);
+        if (response == null) {
+            throw new CloseConnectionException(error + " for a request that expects no response");
+        }
+        return response;
     }
 
     private static Throwable unwrap(Throwable failure) {

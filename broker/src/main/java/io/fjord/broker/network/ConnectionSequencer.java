@@ -1,6 +1,7 @@
 package io.fjord.broker.network;
 
 import io.fjord.broker.api.ApiHandler;
+import io.fjord.broker.api.CloseConnectionException;
 import io.fjord.broker.api.RequestDispatcher;
 import io.fjord.protocol.ApiMessage;
 import io.netty.channel.ChannelFutureListener;
@@ -11,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Keeps one request per connection in flight and answers strictly in request order, as Kafka does:
@@ -19,7 +21,9 @@ import java.util.concurrent.CompletableFuture;
  * finished). When more than {@value #MAX_QUEUED} requests wait, the connection stops reading until the
  * queue drains.
  *
- * <p>Each request's frame is released once its handler's future completes. Handler futures may complete
+ * <p>A dispatch that fails ({@link CloseConnectionException}: a request without response failed) closes the
+ * connection, as Kafka does for Produce with acks=0. Each request's frame is released once its handler's
+ * future completes. Handler futures may complete
  * on any thread; the sequencer moves back to the connection's event loop before touching its state. One
  * instance per connection; state confined to the event loop.
  */
@@ -80,7 +84,13 @@ public final class ConnectionSequencer extends ChannelInboundHandlerAdapter {
             return;
         }
         if (failure != null) {
-            LOG.error("Closing connection: no response could be built for {}", request.context(), failure);
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (cause instanceof CloseConnectionException) {
+                LOG.info("Closing connection after {}: {}", request.context(), cause.getMessage());
+            } else {
+                LOG.error("Closing connection: no response could be built for {}", request.context(), failure);
+            }
             ctx.close();
             return;
         }

@@ -12,11 +12,13 @@ import io.fjord.protocol.message.DescribeClusterResponse;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class RequestDispatcherTest {
@@ -69,6 +71,31 @@ class RequestDispatcherTest {
         RequestDispatcher dispatcher = dispatcherFailingWith(() ->
                 CompletableFuture.failedFuture(new ApiException(ErrorCode.NOT_CONTROLLER, "elsewhere")));
         assertEquals(ErrorCode.NOT_CONTROLLER.code(), errorCodeOf(dispatcher));
+    }
+
+    @Test
+    void aFailureWithoutAnErrorResponseFailsTheDispatchSoTheConnectionCloses() {
+        ApiHandler<ApiVersionsRequest> silent = new ApiHandler<>() {
+            @Override
+            public ApiKey apiKey() {
+                return ApiKey.API_VERSIONS;
+            }
+
+            @Override
+            public CompletableFuture<ApiMessage> handle(RequestContext context, ApiVersionsRequest request) {
+                return CompletableFuture.failedFuture(new ApiException(ErrorCode.NOT_CONTROLLER, "elsewhere"));
+            }
+
+            @Override
+            public ApiMessage errorResponse(ApiVersionsRequest request, ErrorCode error) {
+                return null;
+            }
+        };
+        RequestDispatcher dispatcher = new RequestDispatcher(new ApiHandlerRegistry().register(silent));
+        RequestContext context = new RequestContext(new RequestHeader((short) 18, (short) 3, 1, "c"), null, "PLAINTEXT");
+        CompletionException failure = assertThrows(CompletionException.class,
+                () -> dispatcher.dispatch(context, new ApiVersionsRequest()).join());
+        assertInstanceOf(CloseConnectionException.class, failure.getCause());
     }
 
     @Test
