@@ -34,6 +34,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * demand, so a request that races the image listener still finds it. Each log's {@link LogConfig} is the
  * topic's configs in the image over the broker's log.* defaults.
  *
+ * <p>Each log's dir holds a {@link PartitionMetadataFile} with its topic id, written when the log is first used
+ * for a topic. A log whose file names another id than the image's topic of that name is stale (the topic was
+ * deleted and re-created, possibly while this node was down) and is deleted, as Kafka does; logs without the
+ * file get the current id.
+ *
  * <p>Appends and other disk work run on {@link #ioExecutor(Object)}: num.io.threads (default 8) single
  * threads, one chosen per key (a client connection), so the requests of one connection are appended in the
  * order they arrived (idempotent producers pipeline batches with consecutive sequences), never on network
@@ -53,6 +58,8 @@ public final class PartitionManager implements AutoCloseable {
     private volatile boolean closed;
     /** The topic id each topic name had when its logs were last checked: a new id means a re-created topic. */
     private final Map<String, Uuid> topicIds = new ConcurrentHashMap<>();
+    /** The topic id each log's partition.metadata is known to hold (checked or written since open). */
+    private final Map<TopicPartition, Uuid> idsOnDisk = new ConcurrentHashMap<>();
 
     public PartitionManager(BrokerMetadata metadata) {
         this.metadata = metadata;
@@ -140,8 +147,59 @@ public final class PartitionManager implements AutoCloseable {
             adoptTopicId(logManager(), t);
         }
         TopicPartition tp = new TopicPartition(topic, partition);
-        Optional<PartitionLog> existing = logManager().getLog(tp);
-        return existing.isPresent() ? existing : Optional.of(logManager().getOrCreateLog(tp, logConfig(topic)));
+        if (t.id().equals(idsOnDisk.get(tp))) {
+            Optional<PartitionLog> existing = logManager().getLog(tp);
+            if (existing.isPresent()) {
+                return existing;
+            }
+        }
+        return Optional.of(logFor(logManager(), tp, t.id()));
+    }
+
+    /**
+     * The log of {@code tp} for the topic with id {@code topicId}: an existing log whose partition.metadata names
+     * another id is deleted first (left behind by a deleted topic of the same name); a missing log is created;
+     * the log's partition.metadata is written if it lacks one.
+     */
+    private synchronized PartitionLog logFor(LogManager m, TopicPartition tp, Uuid topicId) {
+        deleteIfStale(m, tp, topicId);
+        PartitionLog log = m.getOrCreateLog(tp, logConfig(tp.topic()));
+        if (!topicId.equals(idsOnDisk.get(tp))) {
+            PartitionMetadataFile.write(log.dir(), topicId);
+            idsOnDisk.put(tp, topicId);
+        }
+        return log;
+    }
+
+    /**
+     * Deletes the log of {@code tp} if its partition.metadata names a topic id other than {@code topicId}, as Kafka
+     * deletes such stale logs; a log without the file (or with a malformed one) is kept and gets {@code topicId}
+     * from {@link #logFor}. Returns whether the log was deleted.
+     */
+    private synchronized boolean deleteIfStale(LogManager m, TopicPartition tp, Uuid topicId) {
+        if (topicId.equals(idsOnDisk.get(tp))) {
+            return false;
+        }
+        Optional<PartitionLog> log = m.getLog(tp);
+        if (log.isEmpty()) {
+            return false;
+        }
+        Optional<Uuid> stored;
+        try {
+            stored = PartitionMetadataFile.read(log.get().dir());
+        } catch (IllegalStateException e) {
+            LOG.warn("Keeping the log of {} and rewriting its {}: {}", tp, PartitionMetadataFile.FILE_NAME, e.getMessage());
+            return false;
+        }
+        if (stored.isEmpty() || stored.get().equals(topicId)) {
+            stored.ifPresent(id -> idsOnDisk.put(tp, id));
+            return false;
+        }
+        LOG.info("Deleting the log of {}: it belongs to topic id {}, the topic {} now has id {}", tp, stored.get(),
+                tp.topic(), topicId);
+        idsOnDisk.remove(tp);
+        m.deleteLog(tp);
+        return true;
     }
 
     /** Creates logs for led partitions and deletes logs of topics no longer in the image; runs on the apply thread. */
@@ -167,7 +225,7 @@ public final class PartitionManager implements AutoCloseable {
                 for (PartitionImage p : topic.partitions().values()) {
                     if (p.leader() == metadata.nodeId()) {
                         TopicPartition tp = new TopicPartition(topic.name(), p.partition());
-                        PartitionLog log = m.getOrCreateLog(tp, logConfig(topic.name()));
+                        PartitionLog log = logFor(m, tp, topic.id());
                         if (log.latestEpoch().orElse(-1) < p.leaderEpoch()) {
                             log.assignEpochStartOffset(p.leaderEpoch()); // as Kafka's makeLeader
                         }
@@ -181,7 +239,10 @@ public final class PartitionManager implements AutoCloseable {
                 }
                 if (topic == null || topic.partition(tp.partition()) == null) {
                     LOG.info("Deleting the log of {}: its topic was deleted", tp);
+                    idsOnDisk.remove(tp);
                     m.deleteLog(tp);
+                } else {
+                    deleteIfStale(m, tp, topic.id());
                 }
             }
         } catch (RuntimeException e) {
@@ -199,6 +260,7 @@ public final class PartitionManager implements AutoCloseable {
             for (TopicPartition tp : m.allLogs().keySet()) {
                 if (tp.topic().equals(topic.name())) {
                     LOG.info("Deleting the log of {}: its topic was re-created with id {}", tp, topic.id());
+                    idsOnDisk.remove(tp);
                     m.deleteLog(tp);
                 }
             }
