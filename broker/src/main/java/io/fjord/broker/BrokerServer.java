@@ -49,14 +49,14 @@ import java.util.concurrent.TimeUnit;
  * The Kafka-protocol TCP server: one server socket per broker listener (listeners not named in
  * controller.listener.names) and, for a full node, the HTTP listener, on one acceptor thread and
  * {@code num.network.threads} event loops, each connection with the pipeline built in
- * {@link #initConnection} (Kafka protocol) or {@link #initHttpConnection} (HTTP). Uses the native epoll transport when
- * its library is present, NIO otherwise.
+ * {@link #initConnection} (Kafka protocol) or {@link #initHttpConnection} (HTTP). Uses the native epoll
+ * transport when its library is present, NIO otherwise.
  *
  * <p>Lifecycle: {@link #start()} once: the listeners bind first (ApiVersions is answered from then on), then
  * the quorum, logs and broker registration follow and the node becomes ready; requests other than
  * ApiVersions wait for readiness. Then {@link #close()} (idempotent): not ready any more, stop accepting,
- * close every connection, stop the event loops. Thread-safety: start and close are synchronized; everything else
- * runs on Netty's threads.
+ * close every connection, stop the event loops. Thread-safety: start and close are synchronized; everything
+ * else runs on Netty's threads.
  */
 public final class BrokerServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerServer.class);
@@ -91,7 +91,8 @@ public final class BrokerServer implements AutoCloseable {
 
     /**
      * A full node: the metadata quorum runs in process (process.roles must contain controller), the HTTP
-     * listener (http.listener) answers /health, and every handler of {@link ApiHandlerRegistry#forBroker(BrokerFeatures, BrokerMetadata, PartitionManager)} is served.
+     * listener (http.listener) answers /health, and every handler of
+     * {@link ApiHandlerRegistry#forBroker(BrokerFeatures, BrokerMetadata, PartitionManager)} is served.
      */
     public BrokerServer(BrokerConfig config) {
         if (!config.processRoles().contains("controller")) {

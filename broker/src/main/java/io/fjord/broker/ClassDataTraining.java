@@ -51,6 +51,7 @@ import java.util.stream.Stream;
  */
 public final class ClassDataTraining {
     private static final String TOPIC = "class-data-training";
+    private static int correlationId;
 
     private ClassDataTraining() {
     }
@@ -113,8 +114,6 @@ public final class ClassDataTraining {
         return new RecordBatchBuilder(CompressionType.NONE).append(System.currentTimeMillis(), null, value, List.of())
                 .build();
     }
-
-    private static int correlationId;
 
     /** Sends one request and reads (and drops) its response frame. */
     private static void exchange(Socket socket, short version, ApiMessage request) throws IOException {
