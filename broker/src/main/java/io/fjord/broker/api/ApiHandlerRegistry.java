@@ -38,6 +38,8 @@ public final class ApiHandlerRegistry {
         registry.register(new ProduceHandler(metadata, partitions));
         registry.register(new InitProducerIdHandler(partitions));
         registry.register(new ListOffsetsHandler(metadata, partitions));
+        registry.register(new FetchHandler(metadata, partitions));
+        registry.register(new OffsetForLeaderEpochHandler(metadata, partitions));
         return registry;
     }
 
