@@ -7,6 +7,9 @@ import io.fjord.protocol.RequestHeader;
 import io.fjord.protocol.message.ApiVersionsRequest;
 import io.fjord.protocol.message.CreateTopicsRequest;
 import io.fjord.protocol.message.CreateTopicsRequest.CreatableTopic;
+import io.fjord.protocol.message.FetchRequest;
+import io.fjord.protocol.message.FetchRequest.FetchPartition;
+import io.fjord.protocol.message.FetchRequest.FetchTopic;
 import io.fjord.protocol.message.ListOffsetsRequest;
 import io.fjord.protocol.message.ListOffsetsRequest.ListOffsetsPartition;
 import io.fjord.protocol.message.ListOffsetsRequest.ListOffsetsTopic;
@@ -30,6 +33,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +49,7 @@ import java.util.stream.Stream;
  * and verifying those classes again.
  *
  * <p>It starts a full single-node broker over a fresh temporary directory on ephemeral loopback ports,
- * sends a few typical requests (ApiVersions, Metadata, CreateTopics, Produce, ListOffsets) over a plain
+ * sends a few typical requests (ApiVersions, Metadata, CreateTopics, Produce, ListOffsets, Fetch) over a plain
  * socket, asks the HTTP listener for /health, stops the broker, deletes the directory and exits 0 (any
  * failure exits 1, and bin/broker then runs without an archive). Single-threaded; not used by the broker.
  */
@@ -73,7 +77,8 @@ public final class ClassDataTraining {
         System.exit(status);
     }
 
-    private static void train(Path dir) throws Exception {
+    /** Runs a broker over {@code dir} and sends it the training requests; throws if any step fails. */
+    static void train(Path dir) throws Exception {
         int controllerPort = freePort();
         BrokerConfig config = BrokerConfig.fromMap(Map.of(
                 "node.id", "1",
@@ -99,6 +104,10 @@ public final class ClassDataTraining {
                 exchange(socket, (short) 8, new ListOffsetsRequest().setReplicaId(-1).setTopics(List.of(
                         new ListOffsetsTopic().setName(TOPIC).setPartitions(List.of(
                                 new ListOffsetsPartition().setPartitionIndex(0).setTimestamp(-2))))));
+                exchange(socket, (short) 12, new FetchRequest().setReplicaId(-1).setMaxWaitMs(0).setMinBytes(1)
+                        .setMaxBytes(1 << 20).setSessionEpoch(-1).setTopics(List.of(new FetchTopic().setTopic(TOPIC)
+                                .setPartitions(List.of(new FetchPartition().setPartition(0).setFetchOffset(0)
+                                        .setPartitionMaxBytes(1 << 20))))));
             }
             if (server.httpPort() > 0) {
                 HttpURLConnection http = (HttpURLConnection) URI.create("http://127.0.0.1:" + server.httpPort()
@@ -115,7 +124,7 @@ public final class ClassDataTraining {
                 .build();
     }
 
-    /** Sends one request and reads (and drops) its response frame. */
+    /** Sends one request and reads its response frame, checking only its correlation id. */
     private static void exchange(Socket socket, short version, ApiMessage request) throws IOException {
         RequestHeader header = new RequestHeader(request.apiKey(), version, ++correlationId, "fjord-training");
         ProtocolWriter writer = ProtocolWriter.gathering(UnpooledByteBufAllocator.DEFAULT, 256);
@@ -134,6 +143,10 @@ public final class ClassDataTraining {
         DataInputStream in = new DataInputStream(socket.getInputStream());
         byte[] response = new byte[in.readInt()];
         in.readFully(response);
+        int answered = ByteBuffer.wrap(response).getInt();
+        if (answered != header.correlationId()) {
+            throw new IOException("response to correlation id " + answered + ", expected " + header.correlationId());
+        }
     }
 
     private static int freePort() throws IOException {
