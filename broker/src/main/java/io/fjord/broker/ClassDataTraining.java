@@ -51,16 +51,30 @@ import java.util.stream.Stream;
  * <p>It starts a full single-node broker over a fresh temporary directory on ephemeral loopback ports,
  * sends a few typical requests (ApiVersions, Metadata, CreateTopics, Produce, ListOffsets, Fetch) over a plain
  * socket, asks the HTTP listener for /health, stops the broker, deletes the directory and exits 0 (any
- * failure exits 1, and bin/broker then runs without an archive). Single-threaded; not used by the broker.
+ * failure exits 1, and bin/broker then runs without an archive; so does a run that takes over two minutes,
+ * halted without writing the archive). Single-threaded; not used by the broker.
  */
 public final class ClassDataTraining {
     private static final String TOPIC = "class-data-training";
+    /** A training run that takes longer is stopped without an archive, so bin/broker never hangs on it. */
+    private static final long TIME_LIMIT_MS = 120_000;
     private static int correlationId;
 
     private ClassDataTraining() {
     }
 
     public static void main(String[] args) {
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(TIME_LIMIT_MS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            System.err.println("fjord: class-data training run did not finish within " + TIME_LIMIT_MS + " ms");
+            Runtime.getRuntime().halt(1);
+        }, "fjord-training-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
         int status = 0;
         Path dir = null;
         try {
