@@ -79,6 +79,38 @@ public final class FetchReader {
         return results;
     }
 
+    /**
+     * Whether a delayed fetch of {@code fetches} can be answered now: at least {@code minBytes} are readable in
+     * total (each partition within its own limit), or some partition has an error or a diverging epoch.
+     */
+    public boolean satisfied(List<FetchPartition> fetches, int minBytes, Reader reader) {
+        MetadataImage image = metadata.image();
+        long bytes = 0;
+        for (FetchPartition p : fetches) {
+            Result r = readPartition(image, p, Math.max(0, p.maxBytes()), true, reader);
+            if (r.error() != ErrorCode.NONE || r.divergingEpoch() != null) {
+                return true;
+            }
+            bytes += r.bytes();
+            if (bytes >= minBytes) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether an immediate read already answers the fetch (see {@link #satisfied}). */
+    public static boolean satisfied(List<Result> results, int minBytes) {
+        long bytes = 0;
+        for (Result r : results) {
+            if (r.error() != ErrorCode.NONE || r.divergingEpoch() != null) {
+                return true;
+            }
+            bytes += r.bytes();
+        }
+        return bytes >= minBytes;
+    }
+
     private Result readPartition(MetadataImage image, FetchPartition p, int maxBytes, boolean minOneBatch,
                                  Reader reader) {
         TopicImage topic = p.topic() == null ? null : image.topic(p.topic());

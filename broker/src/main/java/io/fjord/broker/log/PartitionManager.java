@@ -14,6 +14,8 @@ import io.fjord.metadata.ConfigResource;
 import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.PartitionImage;
 import io.fjord.metadata.TopicImage;
+import io.fjord.replication.DelayedOperationPurgatory;
+import io.fjord.replication.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +41,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * order they arrived (idempotent producers pipeline batches with consecutive sequences), never on network
  * threads.
  *
+ * <p>It owns the purgatory of delayed fetches ({@link #fetchPurgatory()}, keyed by partition): an append to a
+ * log (or a change of its start or end by DeleteRecords or truncation) wakes the fetches waiting on that
+ * partition. The log's listener only notes the partition (it runs under the log's lock); one wake-up thread
+ * checks the waiting fetches, so bursts of appends coalesce into one check.
+ *
  * <p>Lifecycle: {@link #open()} after the metadata quorum started, {@link #close()} after the listeners closed
  * and before the quorum stops. Thread-safety: thread-safe.
  */
@@ -53,6 +60,9 @@ public final class PartitionManager implements AutoCloseable {
     private volatile boolean closed;
     /** The topic id each topic name had when its logs were last checked: a new id means a re-created topic. */
     private final Map<String, Uuid> topicIds = new ConcurrentHashMap<>();
+    private final java.util.Set<TopicPartition> pendingWakeUps = ConcurrentHashMap.newKeySet();
+    private volatile DelayedOperationPurgatory<TopicPartition> fetchPurgatory;
+    private ExecutorService wakeUps;
 
     public PartitionManager(BrokerMetadata metadata) {
         this.metadata = metadata;
@@ -68,8 +78,14 @@ public final class PartitionManager implements AutoCloseable {
         LogManagerConfig config = LogManagerConfig.fromBrokerProperties(withLogDirs(brokerProps));
         LogDirOfflineListener offline = (dir, partitions) ->
                 LOG.error("Log directory {} is offline; partitions {} are unavailable", dir, partitions);
+        fetchPurgatory = new DelayedOperationPurgatory<>("fetch", Timer.system("fjord-fetch-expiry"));
+        wakeUps = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "fjord-fetch-wakeup");
+            t.setDaemon(true);
+            return t;
+        });
         logManager = LogManager.open(config, new LogEnvironment(Time.SYSTEM, scheduler), this::logConfig,
-                LogManager.ListenerFactory.NONE, offline);
+                (tp, dir) -> new WakeUpListener(tp), offline);
         int threads = Integer.parseInt(brokerProps.getOrDefault("num.io.threads", "8"));
         AtomicInteger n = new AtomicInteger();
         ioExecutors = new ExecutorService[Math.max(1, threads)];
@@ -91,6 +107,54 @@ public final class PartitionManager implements AutoCloseable {
                 metadata.config().logDirs().stream().map(Object::toString).toList()));
         copy.remove("log.dir");
         return copy;
+    }
+
+    /** The purgatory where fetches wait for data (min.bytes) until max.wait.ms, keyed by partition. */
+    public DelayedOperationPurgatory<TopicPartition> fetchPurgatory() {
+        DelayedOperationPurgatory<TopicPartition> p = fetchPurgatory;
+        if (p == null) {
+            throw new IllegalStateException("the partition manager is not open");
+        }
+        return p;
+    }
+
+    /** Tells the fetch purgatory that a log changed; runs under that log's lock, so it only queues a check. */
+    private final class WakeUpListener implements PartitionLog.Listener {
+        private final TopicPartition partition;
+
+        WakeUpListener(TopicPartition partition) {
+            this.partition = partition;
+        }
+
+        @Override
+        public void onAppend(io.fjord.protocol.records.RecordBatch batch) {
+            wakeUp(partition);
+        }
+
+        @Override
+        public void onTruncate(long logEndOffset) {
+            wakeUp(partition);
+        }
+
+        @Override
+        public void onLogStartOffset(long logStartOffset) {
+            wakeUp(partition);
+        }
+    }
+
+    private void wakeUp(TopicPartition partition) {
+        DelayedOperationPurgatory<TopicPartition> purgatory = fetchPurgatory;
+        if (purgatory == null || purgatory.watched(partition) == 0 || !pendingWakeUps.add(partition)) {
+            return;
+        }
+        try {
+            wakeUps.execute(() -> {
+                pendingWakeUps.remove(partition);
+                purgatory.checkAndComplete(partition);
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            pendingWakeUps.remove(partition);
+        }
     }
 
     /** The single-threaded executor for work keyed by {@code key}: equal keys run in submission order. */
@@ -214,6 +278,10 @@ public final class PartitionManager implements AutoCloseable {
             }
             closed = true;
             m = logManager;
+        }
+        if (fetchPurgatory != null) {
+            fetchPurgatory.close();
+            wakeUps.shutdownNow();
         }
         if (ioExecutors != null) {
             for (ExecutorService e : ioExecutors) {

@@ -19,6 +19,9 @@ import java.util.concurrent.CompletableFuture;
  * finished). When more than {@value #MAX_QUEUED} requests wait, the connection stops reading until the
  * queue drains.
  *
+ * <p>Requests already received when the connection closes are still handled, in order, and their responses
+ * dropped, as Kafka does: an acks=0 producer that sends and closes at once loses nothing.
+ *
  * <p>Each request's frame is released once its handler's future completes. Handler futures may complete
  * on any thread; the sequencer moves back to the connection's event loop before touching its state. One
  * instance per connection; state confined to the event loop.
@@ -51,11 +54,11 @@ public final class ConnectionSequencer extends ChannelInboundHandlerAdapter {
     }
 
     private void dispatchNext(ChannelHandlerContext ctx) {
-        if (inFlight || closed || queued.isEmpty()) {
+        if (inFlight || queued.isEmpty()) {
             return;
         }
         Request request = queued.poll();
-        if (!ctx.channel().config().isAutoRead() && queued.size() <= MAX_QUEUED / 2) {
+        if (!closed && !ctx.channel().config().isAutoRead() && queued.size() <= MAX_QUEUED / 2) {
             ctx.channel().config().setAutoRead(true);
         }
         inFlight = true;
@@ -77,6 +80,8 @@ public final class ConnectionSequencer extends ChannelInboundHandlerAdapter {
     private void complete(ChannelHandlerContext ctx, Request request, ApiMessage response, Throwable failure) {
         request.release();
         if (closed) {
+            inFlight = false;
+            dispatchNext(ctx);
             return;
         }
         if (failure != null) {
@@ -107,10 +112,6 @@ public final class ConnectionSequencer extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         closed = true;
-        Request request;
-        while ((request = queued.poll()) != null) {
-            request.release();
-        }
         super.channelInactive(ctx);
     }
 }

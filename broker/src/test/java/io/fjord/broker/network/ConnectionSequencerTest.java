@@ -95,7 +95,7 @@ class ConnectionSequencerTest {
     }
 
     @Test
-    void queuedRequestsAreReleasedWhenTheConnectionCloses() {
+    void requestsReceivedBeforeTheConnectionClosedAreStillHandledInOrderAndReleased() {
         ManualHandler handler = new ManualHandler();
         EmbeddedChannel channel = new EmbeddedChannel(
                 new ConnectionSequencer(new RequestDispatcher(new ApiHandlerRegistry().register(handler))));
@@ -103,9 +103,14 @@ class ConnectionSequencerTest {
 
         channel.writeInbound(request(1, frames), request(2, frames));
         channel.close();
+        assertEquals(1, handler.pending.size());
         handler.pending.get(0).complete(new ApiVersionsResponse());
         channel.runPendingTasks();
+        assertEquals(2, handler.pending.size(), "the queued request is handled after the close");
+        handler.pending.get(1).complete(null);
+        channel.runPendingTasks();
 
+        assertNull(channel.readOutbound());
         frames.forEach(f -> assertEquals(0, f.refCnt()));
     }
 }
