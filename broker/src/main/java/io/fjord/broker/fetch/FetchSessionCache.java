@@ -41,15 +41,22 @@ public final class FetchSessionCache {
     static final int FINAL_EPOCH = -1;
 
     private final Cache<Integer, FetchSession> sessions;
+    private final boolean enabled;
 
+    /** A cache of at most {@code slots} sessions; with 0 slots every fetch is sessionless, as Kafka. */
     public FetchSessionCache(int slots) {
+        this.enabled = slots > 0;
         this.sessions = Caffeine.newBuilder().maximumSize(Math.max(0, slots)).executor(Runnable::run).build();
     }
 
     /** The cache sized by max.incremental.fetch.session.cache.slots in {@code brokerProps}. */
     public static FetchSessionCache fromBrokerProperties(java.util.Map<String, String> brokerProps) {
         String slots = brokerProps.get(SLOTS_CONFIG);
-        return new FetchSessionCache(slots == null ? DEFAULT_SLOTS : Integer.parseInt(slots.trim()));
+        try {
+            return new FetchSessionCache(slots == null ? DEFAULT_SLOTS : Integer.parseInt(slots.trim()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(SLOTS_CONFIG + " must be an integer, not '" + slots + "'");
+        }
     }
 
     /** The session with {@code id}, if cached. */
@@ -76,7 +83,7 @@ public final class FetchSessionCache {
             if (sessionId != 0) {
                 sessions.invalidate(sessionId);
             }
-            if (epoch == FINAL_EPOCH) {
+            if (epoch == FINAL_EPOCH || !enabled) {
                 return new FetchContext(FetchContext.Kind.SESSIONLESS, ErrorCode.NONE, requested, null);
             }
             FetchSession session = create(byId);

@@ -207,6 +207,26 @@ class FetchSessionCacheTest {
     }
 
     @Test
+    void withNoSlotsEveryFetchIsSessionless() {
+        FetchSessionCache none = new FetchSessionCache(0);
+
+        FetchContext context = none.newContext(request(0, 0, "t", 0, 5), V12, MetadataImage.EMPTY);
+
+        assertEquals(0, context.responseSessionId());
+        assertEquals(1, context.partitions().size());
+        assertEquals(0, none.size());
+    }
+
+    @Test
+    void theSlotsComeFromTheBrokerProperties() {
+        FetchSessionCache two = FetchSessionCache.fromBrokerProperties(java.util.Map.of(FetchSessionCache.SLOTS_CONFIG, "2"));
+        for (int i = 0; i < 4; i++) {
+            two.newContext(request(0, 0, "t", 0, 0), V12, MetadataImage.EMPTY);
+        }
+        assertTrue(two.size() <= 2);
+    }
+
+    @Test
     void theEpochWrapsFromMaxValueToOne() {
         FetchSession session = new FetchSession(1, false, Integer.MAX_VALUE - 1);
 
