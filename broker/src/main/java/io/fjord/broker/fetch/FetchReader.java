@@ -9,6 +9,7 @@ import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.PartitionImage;
 import io.fjord.metadata.TopicImage;
 import io.fjord.protocol.ErrorCode;
+import io.fjord.protocol.Uuid;
 import io.fjord.protocol.records.FileRecordsBuf;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -114,9 +115,10 @@ public final class FetchReader {
     private Result readPartition(MetadataImage image, FetchPartition p, int maxBytes, boolean minOneBatch,
                                  Reader reader) {
         TopicImage topic = p.topic() == null ? null : image.topic(p.topic());
-        if (topic == null || !p.topicId().equals(io.fjord.protocol.Uuid.ZERO) && !topic.id().equals(p.topicId())) {
-            return error(p, p.topic() == null || !p.topicId().equals(io.fjord.protocol.Uuid.ZERO)
-                    ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, -1, -1);
+        boolean byId = !p.topicId().equals(Uuid.ZERO);
+        if (topic == null || byId && !topic.id().equals(p.topicId())) {
+            return error(p, p.topic() == null || byId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+                    -1, -1);
         }
         PartitionImage partition = topic.partition(p.partition());
         if (partition == null) {

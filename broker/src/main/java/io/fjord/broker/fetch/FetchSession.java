@@ -3,7 +3,6 @@ package io.fjord.broker.fetch;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * An incremental fetch session (KIP-227): the partitions one fetcher reads, with their latest fetch parameters
@@ -87,9 +86,5 @@ public final class FetchSession {
 
     public int size() {
         return partitions.size();
-    }
-
-    Map<Key, FetchPartition> view() {
-        return java.util.Collections.unmodifiableMap(partitions);
     }
 }

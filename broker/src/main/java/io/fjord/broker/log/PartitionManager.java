@@ -16,16 +16,19 @@ import io.fjord.metadata.PartitionImage;
 import io.fjord.metadata.TopicImage;
 import io.fjord.replication.DelayedOperationPurgatory;
 import io.fjord.replication.Timer;
+import io.fjord.protocol.records.RecordBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.fjord.protocol.Uuid;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -63,7 +66,7 @@ public final class PartitionManager implements AutoCloseable {
     private volatile boolean closed;
     /** The topic id each topic name had when its logs were last checked: a new id means a re-created topic. */
     private final Map<String, Uuid> topicIds = new ConcurrentHashMap<>();
-    private final java.util.Set<TopicPartition> pendingWakeUps = ConcurrentHashMap.newKeySet();
+    private final Set<TopicPartition> pendingWakeUps = ConcurrentHashMap.newKeySet();
     private volatile DelayedOperationPurgatory<TopicPartition> fetchPurgatory;
     private ExecutorService wakeUps;
 
@@ -136,7 +139,7 @@ public final class PartitionManager implements AutoCloseable {
         }
 
         @Override
-        public void onAppend(io.fjord.protocol.records.RecordBatch batch) {
+        public void onAppend(RecordBatch batch) {
             wakeUp(partition);
         }
 
@@ -161,7 +164,7 @@ public final class PartitionManager implements AutoCloseable {
                 pendingWakeUps.remove(partition);
                 purgatory.checkAndComplete(partition);
             });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             pendingWakeUps.remove(partition);
         }
     }
