@@ -19,8 +19,9 @@ import java.util.concurrent.CompletableFuture;
  * finished). When more than {@value #MAX_QUEUED} requests wait, the connection stops reading until the
  * queue drains.
  *
- * <p>Requests already received when the connection closes are still handled, in order, and their responses
- * dropped, as Kafka does: an acks=0 producer that sends and closes at once loses nothing.
+ * <p>Requests read before the connection closed are still handled, in order, and their responses dropped,
+ * as Kafka handles every complete request it received: an acks=0 producer that closes right after sending
+ * loses no records.
  *
  * <p>Each request's frame is released once its handler's future completes. Handler futures may complete
  * on any thread; the sequencer moves back to the connection's event loop before touching its state. One
@@ -58,7 +59,7 @@ public final class ConnectionSequencer extends ChannelInboundHandlerAdapter {
             return;
         }
         Request request = queued.poll();
-        if (!closed && !ctx.channel().config().isAutoRead() && queued.size() <= MAX_QUEUED / 2) {
+        if (!ctx.channel().config().isAutoRead() && queued.size() <= MAX_QUEUED / 2) {
             ctx.channel().config().setAutoRead(true);
         }
         inFlight = true;
@@ -86,6 +87,7 @@ public final class ConnectionSequencer extends ChannelInboundHandlerAdapter {
         }
         if (failure != null) {
             LOG.error("Closing connection: no response could be built for {}", request.context(), failure);
+            inFlight = false;
             ctx.close();
             return;
         }
@@ -101,6 +103,7 @@ public final class ConnectionSequencer extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(out).addListener((ChannelFutureListener) written -> {
             if (!written.isSuccess()) {
                 LOG.debug("Closing connection: writing the response to {} failed", request.context(), written.cause());
+                inFlight = false;
                 ctx.close();
                 return;
             }
@@ -112,6 +115,7 @@ public final class ConnectionSequencer extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         closed = true;
+        dispatchNext(ctx);
         super.channelInactive(ctx);
     }
 }
