@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Reads the partitions of a fetch from the logs this node leads, with Kafka's checks and limits: per partition
@@ -39,12 +40,25 @@ import java.util.Optional;
 public final class FetchReader {
     private static final Logger LOG = LoggerFactory.getLogger(FetchReader.class);
 
-    private final BrokerMetadata metadata;
-    private final PartitionManager partitions;
+    /** Finds the log of a partition this node leads (created if missing), or empty. */
+    @FunctionalInterface
+    public interface Logs {
+        Optional<PartitionLog> leaderLog(String topic, int partition);
+    }
+
+    private final Supplier<MetadataImage> images;
+    private final int nodeId;
+    private final Logs logs;
 
     public FetchReader(BrokerMetadata metadata, PartitionManager partitions) {
-        this.metadata = metadata;
-        this.partitions = partitions;
+        this(metadata::image, metadata.nodeId(), partitions::leaderLog);
+    }
+
+    /** A reader of {@code logs} that checks requests against the current image of {@code images} as node {@code nodeId}. */
+    public FetchReader(Supplier<MetadataImage> images, int nodeId, Logs logs) {
+        this.images = images;
+        this.nodeId = nodeId;
+        this.logs = logs;
     }
 
     /** The outcome of reading one partition; {@code records} is never null (empty when there is none). */
@@ -65,7 +79,7 @@ public final class FetchReader {
 
     /** Reads {@code fetches} in order within {@code maxBytes} in total. */
     public List<Result> read(List<FetchPartition> fetches, int maxBytes, Reader reader) {
-        MetadataImage image = metadata.image();
+        MetadataImage image = images.get();
         List<Result> results = new ArrayList<>(fetches.size());
         int left = Math.max(0, maxBytes);
         boolean minOneBatch = true;
@@ -85,7 +99,7 @@ public final class FetchReader {
      * total (each partition within its own limit), or some partition has an error or a diverging epoch.
      */
     public boolean satisfied(List<FetchPartition> fetches, int minBytes, Reader reader) {
-        MetadataImage image = metadata.image();
+        MetadataImage image = images.get();
         long bytes = 0;
         for (FetchPartition p : fetches) {
             Result r = readPartition(image, p, Math.max(0, p.maxBytes()), true, reader);
@@ -124,7 +138,7 @@ public final class FetchReader {
         if (partition == null) {
             return error(p, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, -1, -1);
         }
-        if (partition.leader() != metadata.nodeId()
+        if (partition.leader() != nodeId
                 || reader.isFollower() && !partition.replicas().contains(reader.replicaId())) {
             return error(p, ErrorCode.NOT_LEADER_OR_FOLLOWER, partition.leader(), partition.leaderEpoch());
         }
@@ -135,7 +149,7 @@ public final class FetchReader {
             return error(p, ErrorCode.UNKNOWN_LEADER_EPOCH, partition.leader(), partition.leaderEpoch());
         }
         try {
-            Optional<PartitionLog> found = partitions.leaderLog(topic.name(), p.partition());
+            Optional<PartitionLog> found = logs.leaderLog(topic.name(), p.partition());
             if (found.isEmpty()) {
                 return error(p, ErrorCode.NOT_LEADER_OR_FOLLOWER, partition.leader(), partition.leaderEpoch());
             }
