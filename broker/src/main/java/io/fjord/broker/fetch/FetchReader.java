@@ -35,7 +35,8 @@ import java.util.function.Supplier;
  * <p>Limits: each partition at most its partition max bytes and what is left of the response max bytes,
  * except that the first partition with data gets its first batch whole even if larger (as Kafka does).
  * Records are {@link FileRecordsBuf}s: references into segment files, read by nobody until the socket sends
- * them. Runs on I/O threads (index lookups touch the disk). Thread-safe; stateless.
+ * them. Runs on I/O threads and the fetch wake-up thread (index lookups touch the disk), never on network
+ * threads. Thread-safe; stateless.
  */
 public final class FetchReader {
     private static final Logger LOG = LoggerFactory.getLogger(FetchReader.class);
