@@ -78,6 +78,35 @@ public record LogConfig(int segmentBytes, long segmentMs, long segmentJitterMs, 
         return Map.copyOf(d);
     }
 
+    /** Kafka's default value of every topic-level key above, as a string. */
+    public static Map<String, String> defaultValues() {
+        return DEFAULTS;
+    }
+
+    /** The effective value of a topic-level key above as a string (lists comma-separated), or null for other keys. */
+    public String value(String topicKey) {
+        return switch (topicKey) {
+            case "segment.bytes" -> Integer.toString(segmentBytes);
+            case "segment.ms" -> Long.toString(segmentMs);
+            case "segment.jitter.ms" -> Long.toString(segmentJitterMs);
+            case "segment.index.bytes" -> Integer.toString(segmentIndexBytes);
+            case "index.interval.bytes" -> Integer.toString(indexIntervalBytes);
+            case "flush.messages" -> Long.toString(flushMessages);
+            case "flush.ms" -> Long.toString(flushMs);
+            case "retention.ms" -> Long.toString(retentionMs);
+            case "retention.bytes" -> Long.toString(retentionBytes);
+            case "cleanup.policy" -> String.join(",", new java.util.TreeSet<>(cleanupPolicy).descendingSet());
+            case "delete.retention.ms" -> Long.toString(deleteRetentionMs);
+            case "min.cleanable.dirty.ratio" -> Double.toString(minCleanableDirtyRatio);
+            case "min.compaction.lag.ms" -> Long.toString(minCompactionLagMs);
+            case "max.compaction.lag.ms" -> Long.toString(maxCompactionLagMs);
+            case "file.delete.delay.ms" -> Long.toString(fileDeleteDelayMs);
+            case "max.message.bytes" -> Integer.toString(maxMessageBytes);
+            case "message.timestamp.type" -> logAppendTime ? "LogAppendTime" : "CreateTime";
+            default -> null;
+        };
+    }
+
     /** Kafka's defaults for every setting. */
     public static LogConfig defaultConfig() {
         return of(Map.of(), Map.of());

@@ -525,6 +525,27 @@ public final class LogManager implements Closeable {
         }), config.fileDeleteDelayMs());
     }
 
+    /**
+     * Gives a live log new settings (a topic's configs changed): the log uses them from its next operation on,
+     * and the cleaner takes it up or lets it go when cleanup.policy gains or loses compact.
+     *
+     * @return false if there is no such log
+     */
+    public boolean updateConfig(TopicPartition partition, LogConfig newConfig) {
+        PartitionLog partitionLog = logs.get(partition);
+        if (partitionLog == null) {
+            return false;
+        }
+        boolean wasCompact = partitionLog.config().compact();
+        partitionLog.updateConfig(newConfig);
+        if (!wasCompact && newConfig.compact()) {
+            registerWithCleaner(partition, partitionLog);
+        } else if (wasCompact && !newConfig.compact()) {
+            cleaner.removeLog(partition);
+        }
+        return true;
+    }
+
     /** Every log in an online directory. */
     public Map<TopicPartition, PartitionLog> allLogs() {
         Map<TopicPartition, PartitionLog> online = new HashMap<>();

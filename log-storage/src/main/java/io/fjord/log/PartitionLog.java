@@ -101,7 +101,7 @@ public final class PartitionLog implements Closeable {
     }
 
     private final Path dir;
-    private final LogConfig config;
+    private volatile LogConfig config;
     private final LogEnvironment env;
     private final Listener listener;
     private ProducerAndEpochState producersAndEpochs;
@@ -316,6 +316,25 @@ public final class PartitionLog implements Closeable {
 
     public LogConfig config() {
         return config;
+    }
+
+    /**
+     * Replaces the log's settings (a topic config altered at run time): the next append, roll check, retention
+     * check and flush check use them; existing segments keep the index size they were opened with.
+     */
+    public void updateConfig(LogConfig newConfig) {
+        synchronized (lock) {
+            config = java.util.Objects.requireNonNull(newConfig, "newConfig");
+        }
+    }
+
+    /** The bytes of all segments' log files (not indexes), as DescribeLogDirs reports a partition's size. */
+    public long size() {
+        long total = 0;
+        for (LogSegment segment : segments.values()) {
+            total += segment.size();
+        }
+        return total;
     }
 
     /** The segments in offset order, the active one last; a live, weakly consistent view. */

@@ -452,14 +452,23 @@ public final class QuorumController implements AutoCloseable {
     public CompletableFuture<Void> alterConfigs(ConfigResource resource, Map<String, String> changes,
                                                 boolean validateOnly) {
         Map<String, String> copy = new HashMap<>(changes);
+        return alterConfigs(resource, current -> copy, validateOnly);
+    }
+
+    /**
+     * Alters the dynamic configs of a topic or broker (broker name "" = cluster default, else a broker id) by a
+     * change computed from the resource's current configs on the controller thread, so read-modify-write
+     * changes (AlterConfigs' replace-all, IncrementalAlterConfigs' APPEND/SUBTRACT) are atomic. {@code changes}
+     * returns key -> new value, null deleting the key; it may throw an {@link ApiException} to reject the
+     * change. Topic configs are validated after the change (INVALID_CONFIG), then the topic must exist
+     * (UNKNOWN_TOPIC_OR_PARTITION), as Kafka's controller checks them. validateOnly writes nothing.
+     */
+    public CompletableFuture<Void> alterConfigs(ConfigResource resource,
+                                                java.util.function.Function<Map<String, String>, Map<String, String>> changes,
+                                                boolean validateOnly) {
         return submit(() -> {
             MetadataImage image = image();
-            if (resource.type() == ConfigResource.Type.TOPIC) {
-                if (image.topic(resource.name()) == null) {
-                    throw new ApiException(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
-                            "Topic '" + resource.name() + "' does not exist.");
-                }
-            } else if (!resource.name().isEmpty()) {
+            if (resource.type() == ConfigResource.Type.BROKER && !resource.name().isEmpty()) {
                 try {
                     Integer.parseInt(resource.name());
                 } catch (NumberFormatException e) {
@@ -468,12 +477,18 @@ public final class QuorumController implements AutoCloseable {
                 }
             }
             Map<String, String> current = image.configs(resource);
+            Map<String, String> copy = new java.util.TreeMap<>();
+            changes.apply(current).forEach(copy::put);
             if (resource.type() == ConfigResource.Type.TOPIC) {
                 TopicConfigs.validate(TopicConfigs.merge(current, copy));
+                if (image.topic(resource.name()) == null) {
+                    throw new ApiException(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+                            "The topic '" + resource.name() + "' does not exist.");
+                }
             }
             List<MetadataRecord> records = new ArrayList<>();
             copy.forEach((k, v) -> {
-                if (v != null || current.containsKey(k)) {
+                if (v != null ? !v.equals(current.get(k)) : current.containsKey(k)) {
                     records.add(new ConfigRecord(resource.type(), resource.name(), k, v));
                 }
             });

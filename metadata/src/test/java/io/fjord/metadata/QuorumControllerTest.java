@@ -129,7 +129,9 @@ class QuorumControllerTest {
         assertEquals(ErrorCode.INVALID_PARTITIONS, errorOf(controller.createPartitions("a.b", 1, false)));
         assertEquals(ErrorCode.INVALID_PARTITIONS, errorOf(controller.createPartitions("a.b", 0, false)));
         assertEquals(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
-                errorOf(controller.alterConfigs(new ConfigResource(TOPIC, "nope"), Map.of("k", "v"), false)));
+                errorOf(controller.alterConfigs(new ConfigResource(TOPIC, "nope"), Map.of("retention.ms", "1"), false)));
+        assertEquals(ErrorCode.INVALID_CONFIG, errorOf(controller.alterConfigs(
+                new ConfigResource(TOPIC, "nope"), Map.of("k", "v"), false)), "configs are checked before existence, as Kafka");
         assertEquals(ErrorCode.INVALID_REQUEST, errorOf(controller.alterConfigs(
                 new ConfigResource(ConfigResource.Type.BROKER, "x"), Map.of("k", "v"), false)));
         assertNull(controller.image().topic("t"));

@@ -1,5 +1,6 @@
 package io.fjord.broker.api;
 
+import io.fjord.broker.config.ConfigDescriber;
 import io.fjord.broker.log.PartitionManager;
 import io.fjord.broker.metadata.BrokerMetadata;
 import io.fjord.protocol.ApiKey;
@@ -32,12 +33,22 @@ public final class ApiHandlerRegistry {
         ApiHandlerRegistry registry = forBroker(features);
         registry.register(new MetadataHandler(metadata));
         registry.register(new DescribeClusterHandler(metadata));
-        registry.register(new CreateTopicsHandler(metadata));
+        ConfigDescriber configs = partitions.configDescriber();
+        ConfigChanges configChanges = new ConfigChanges(metadata, configs);
+        registry.register(new CreateTopicsHandler(metadata, configs));
         registry.register(new DeleteTopicsHandler(metadata));
         registry.register(new CreatePartitionsHandler(metadata));
         registry.register(new ProduceHandler(metadata, partitions));
         registry.register(new InitProducerIdHandler(partitions));
         registry.register(new ListOffsetsHandler(metadata, partitions));
+        registry.register(new FetchHandler(metadata, partitions));
+        registry.register(new OffsetForLeaderEpochHandler(metadata, partitions));
+        registry.register(new DescribeConfigsHandler(metadata, configs));
+        registry.register(new IncrementalAlterConfigsHandler(configChanges));
+        registry.register(new AlterConfigsHandler(configChanges));
+        registry.register(new DeleteRecordsHandler(metadata, partitions));
+        registry.register(new DescribeLogDirsHandler(metadata.config().logDirs(), partitions));
+        registry.register(new DescribeTopicPartitionsHandler(metadata));
         return registry;
     }
 

@@ -1,5 +1,6 @@
 package io.fjord.broker.api;
 
+import io.fjord.broker.config.ConfigDescriber;
 import io.fjord.broker.metadata.BrokerMetadata;
 import io.fjord.metadata.QuorumController;
 import io.fjord.protocol.ApiException;
@@ -18,7 +19,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -30,18 +30,19 @@ import java.util.concurrent.CompletableFuture;
  * given together with a partition count or replication factor (INVALID_REQUEST). Assignments alone are
  * taken as their partition count and replication factor (placement is the controller's).
  *
- * <p>v5+ answers carry the partition count, replication factor and the topic's configs (those set by the
- * request, source DYNAMIC_TOPIC_CONFIG); v7+ the topic id.
+ * <p>v5+ answers carry the partition count, replication factor and every config of the topic with its
+ * effective value and source (DYNAMIC_TOPIC_CONFIG for those the request set, else the broker's static or
+ * dynamic setting or the default; {@link ConfigDescriber}, as DescribeConfigs), sorted by name; v7+ the topic id.
  *
  * <p>Thread-safe; the future completes on the controller's thread once the topics are applied.
  */
 public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest> {
-    private static final byte DYNAMIC_TOPIC_CONFIG = 1;
-
     private final BrokerMetadata metadata;
+    private final ConfigDescriber describer;
 
-    public CreateTopicsHandler(BrokerMetadata metadata) {
+    public CreateTopicsHandler(BrokerMetadata metadata, ConfigDescriber describer) {
         this.metadata = metadata;
+        this.describer = describer;
     }
 
     @Override
@@ -76,9 +77,10 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
                 } else {
                     QuorumController.CreateTopicResult r = outcome.result();
                     List<CreatableTopicConfigs> configs = new ArrayList<>();
-                    new TreeMap<>(r.configs()).forEach((k, v) -> configs.add(new CreatableTopicConfigs()
-                            .setName(k).setValue(v).setReadOnly(false).setConfigSource(DYNAMIC_TOPIC_CONFIG)
-                            .setIsSensitive(false)));
+                    for (ConfigDescriber.Entry e : describer.topicEntries(metadata.image(), r.configs(), false)) {
+                        configs.add(new CreatableTopicConfigs().setName(e.name()).setValue(e.value())
+                                .setReadOnly(e.readOnly()).setConfigSource(e.source()).setIsSensitive(e.sensitive()));
+                    }
                     result.setErrorCode(ErrorCode.NONE.code()).setErrorMessage(null).setTopicId(r.topicId())
                             .setNumPartitions(r.numPartitions()).setReplicationFactor(r.replicationFactor())
                             .setConfigs(configs);

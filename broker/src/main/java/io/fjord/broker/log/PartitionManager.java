@@ -1,5 +1,6 @@
 package io.fjord.broker.log;
 
+import io.fjord.broker.config.ConfigDescriber;
 import io.fjord.broker.metadata.BrokerMetadata;
 import io.fjord.log.LogConfig;
 import io.fjord.log.LogDirOfflineListener;
@@ -10,7 +11,6 @@ import io.fjord.log.PartitionLog;
 import io.fjord.log.ThreadScheduler;
 import io.fjord.log.Time;
 import io.fjord.log.TopicPartition;
-import io.fjord.metadata.ConfigResource;
 import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.PartitionImage;
 import io.fjord.metadata.TopicImage;
@@ -32,7 +32,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * keeps it in step with the {@link MetadataImage}. On every new image it creates the log of each partition
  * this node leads and deletes the logs of topics that are gone; {@link #leaderLog} also creates a log on
  * demand, so a request that races the image listener still finds it. Each log's {@link LogConfig} is the
- * topic's configs in the image over the broker's log.* defaults.
+ * topic's configs in the image over the broker's log.* defaults (static, then dynamic broker configs, see
+ * {@link ConfigDescriber}); when an image changes them, live logs get the new config
+ * ({@link LogManager#updateConfig}).
  *
  * <p>Appends and other disk work run on {@link #ioExecutor(Object)}: num.io.threads (default 8) single
  * threads, one chosen per key (a client connection), so the requests of one connection are appended in the
@@ -47,6 +49,7 @@ public final class PartitionManager implements AutoCloseable {
 
     private final BrokerMetadata metadata;
     private final Map<String, String> brokerProps;
+    private final ConfigDescriber configs;
     private ThreadScheduler scheduler;
     private volatile LogManager logManager;
     private ExecutorService[] ioExecutors;
@@ -57,6 +60,12 @@ public final class PartitionManager implements AutoCloseable {
     public PartitionManager(BrokerMetadata metadata) {
         this.metadata = metadata;
         this.brokerProps = metadata.config().originals();
+        this.configs = new ConfigDescriber(brokerProps, metadata.nodeId());
+    }
+
+    /** The layered topic and broker configs (static, dynamic, topic) this node's logs follow. */
+    public ConfigDescriber configDescriber() {
+        return configs;
     }
 
     /** Loads every log in log.dirs, then follows the metadata image. */
@@ -120,10 +129,12 @@ public final class PartitionManager implements AutoCloseable {
         return m;
     }
 
-    /** The topic's log config: its configs in the image over the broker's log.* defaults. */
+    /**
+     * The topic's log config: its configs in the image over the broker's log.* defaults (server.properties under
+     * the dynamic broker configs in the image).
+     */
     public LogConfig logConfig(String topic) {
-        Map<String, String> overrides = metadata.image().configs(new ConfigResource(ConfigResource.Type.TOPIC, topic));
-        return LogConfig.of(overrides == null ? Map.of() : overrides, brokerProps);
+        return configs.logConfig(metadata.image(), topic);
     }
 
     /**
@@ -167,7 +178,12 @@ public final class PartitionManager implements AutoCloseable {
                 for (PartitionImage p : topic.partitions().values()) {
                     if (p.leader() == metadata.nodeId()) {
                         TopicPartition tp = new TopicPartition(topic.name(), p.partition());
-                        PartitionLog log = m.getOrCreateLog(tp, logConfig(topic.name()));
+                        LogConfig config = configs.logConfig(image, topic.name());
+                        PartitionLog log = m.getOrCreateLog(tp, config);
+                        if (!log.config().equals(config)) {
+                            LOG.info("The config of {} changed: {}", tp, config);
+                            m.updateConfig(tp, config);
+                        }
                         if (log.latestEpoch().orElse(-1) < p.leaderEpoch()) {
                             log.assignEpochStartOffset(p.leaderEpoch()); // as Kafka's makeLeader
                         }

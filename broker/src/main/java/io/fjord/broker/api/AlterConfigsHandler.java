@@ -1,0 +1,104 @@
+package io.fjord.broker.api;
+
+import io.fjord.protocol.ApiException;
+import io.fjord.protocol.ApiKey;
+import io.fjord.protocol.ErrorCode;
+import io.fjord.protocol.message.AlterConfigsRequest;
+import io.fjord.protocol.message.AlterConfigsRequest.AlterConfigsResource;
+import io.fjord.protocol.message.AlterConfigsRequest.AlterableConfig;
+import io.fjord.protocol.message.AlterConfigsResponse;
+import io.fjord.protocol.message.AlterConfigsResponse.AlterConfigsResourceResponse;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Answers the legacy AlterConfigs (API 33, v0-2): each resource's dynamic configs are replaced by exactly
+ * those in the request (keys not named are deleted), through the metadata quorum, with the resource checks
+ * of {@link ConfigChanges}. A resource named twice INVALID_REQUEST for both, a key twice INVALID_REQUEST, a
+ * null value INVALID_CONFIG, BROKER_LOGGER INVALID_REQUEST (Kafka's AlterConfigs does not take it);
+ * validateOnly writes nothing. Thread-safe; the future completes on the controller's thread.
+ */
+public final class AlterConfigsHandler implements ApiHandler<AlterConfigsRequest> {
+    private final ConfigChanges changes;
+
+    public AlterConfigsHandler(ConfigChanges changes) {
+        this.changes = changes;
+    }
+
+    @Override
+    public ApiKey apiKey() {
+        return ApiKey.ALTER_CONFIGS;
+    }
+
+    @Override
+    public CompletableFuture<AlterConfigsResponse> handle(RequestContext context, AlterConfigsRequest request) {
+        List<AlterConfigsResource> resources = request.resources();
+        ConfigChanges.checkTypes(resources.stream().map(AlterConfigsResource::resourceType).toList());
+        Set<Integer> duplicates = ConfigChanges.duplicates(
+                resources.stream().map(r -> r.resourceType() + "/" + r.resourceName()).toList());
+        List<CompletableFuture<ApiException>> outcomes = new ArrayList<>();
+        for (int i = 0; i < resources.size(); i++) {
+            AlterConfigsResource r = resources.get(i);
+            ApiException early = null;
+            if (duplicates.contains(i)) {
+                early = new ApiException(ErrorCode.INVALID_REQUEST, "Each resource must appear at most once.");
+            } else if (r.resourceType() == ConfigChanges.BROKER_LOGGER) {
+                early = new ApiException(ErrorCode.INVALID_REQUEST,
+                        "AlterConfigs does not support the resource type BROKER_LOGGER");
+            } else {
+                try {
+                    ConfigChanges.checkNoDuplicateKeys(r.configs().stream().map(AlterableConfig::name).toList());
+                    for (AlterableConfig c : r.configs()) {
+                        if (c.value() == null) {
+                            throw new ApiException(ErrorCode.INVALID_CONFIG,
+                                    "Null value not supported for configs: " + c.name());
+                        }
+                    }
+                } catch (ApiException e) {
+                    early = e;
+                }
+            }
+            if (early != null) {
+                outcomes.add(CompletableFuture.completedFuture(early));
+                continue;
+            }
+            Map<String, String> wanted = new HashMap<>();
+            r.configs().forEach(c -> wanted.put(c.name(), c.value()));
+            outcomes.add(changes.alter(r.resourceType(), r.resourceName(), current -> {
+                Map<String, String> change = new HashMap<>(wanted);
+                current.keySet().forEach(k -> {
+                    if (!wanted.containsKey(k)) {
+                        change.put(k, null);
+                    }
+                });
+                return change;
+            }, request.validateOnly()));
+        }
+        return CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
+            List<AlterConfigsResourceResponse> out = new ArrayList<>();
+            for (int i = 0; i < resources.size(); i++) {
+                ApiException e = outcomes.get(i).join();
+                out.add(new AlterConfigsResourceResponse().setResourceType(resources.get(i).resourceType())
+                        .setResourceName(resources.get(i).resourceName())
+                        .setErrorCode(e == null ? ErrorCode.NONE.code() : e.errorCode().code())
+                        .setErrorMessage(e == null ? null : e.getMessage()));
+            }
+            return new AlterConfigsResponse().setResponses(out);
+        });
+    }
+
+    @Override
+    public AlterConfigsResponse errorResponse(AlterConfigsRequest request, ErrorCode error) {
+        List<AlterConfigsResourceResponse> out = new ArrayList<>();
+        for (AlterConfigsResource r : request.resources()) {
+            out.add(new AlterConfigsResourceResponse().setResourceType(r.resourceType())
+                    .setResourceName(r.resourceName()).setErrorCode(error.code()));
+        }
+        return new AlterConfigsResponse().setResponses(out);
+    }
+}
