@@ -3,10 +3,9 @@ package io.fjord.it;
 import io.fjord.it.ExternalCommand.Result;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,8 +18,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -138,17 +135,16 @@ class CliToolsIT {
                 "--property", "parse.key=true", "--property", "key.separator=:");
 
         assertEquals(0, produced.exitCode(), produced.toString());
-        Map<Integer, Long> expected = keys.stream().collect(Collectors.groupingBy(
-                k -> BuiltInPartitioner.partitionForKey(k.getBytes(StandardCharsets.UTF_8), partitions),
-                Collectors.counting()));
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        for (int p = 0; p < partitions; p++) {
-            latest.put(new TopicPartition("cli-produce", p), OffsetSpec.latest());
+        Map<Integer, List<String>> expected = new HashMap<>();
+        for (int i = 0; i < keys.size(); i++) {
+            int partition = BuiltInPartitioner.partitionForKey(keys.get(i).getBytes(StandardCharsets.UTF_8), partitions);
+            expected.computeIfAbsent(partition, p -> new ArrayList<>()).add(keys.get(i) + "=value-" + i);
         }
-        Map<Integer, Long> actual = admin.listOffsets(latest).all().get().entrySet().stream()
-                .collect(Collectors.toMap(e -> e.getKey().partition(), e -> e.getValue().offset()));
+        Map<Integer, List<ConsumerRecord<String, String>>> read =
+                TopicReader.readAll(broker.bootstrapServers(), "cli-produce", partitions);
         for (int p = 0; p < partitions; p++) {
-            assertEquals(expected.getOrDefault(p, 0L), actual.get(p), "partition " + p + ": " + actual);
+            List<String> actual = read.get(p).stream().map(r -> r.key() + "=" + r.value()).toList();
+            assertEquals(expected.getOrDefault(p, List.of()), actual, "partition " + p);
         }
     }
 }

@@ -4,12 +4,11 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.record.FileRecords;
-import org.apache.kafka.common.record.Record;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterEach;
@@ -26,7 +25,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -162,7 +160,7 @@ class DurabilityIT {
 
     /**
      * Log end offsets cover every acknowledged offset (exactly, if nothing unacknowledged may have been
-     * written), and each acknowledged offset holds its record.
+     * written), and a KafkaConsumer reads each acknowledged record back at its offset.
      */
     private void assertEveryAcknowledgedRecordIsThere(boolean exact) throws Exception {
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
@@ -182,31 +180,14 @@ class DurabilityIT {
                 assertTrue(end > highestAcknowledged, entry.getKey() + ": end " + end + ", acknowledged " + highestAcknowledged);
             }
         }
-        Map<TopicPartition, Map<Long, String>> stored = readFromDisk();
+        Map<Integer, List<ConsumerRecord<String, String>>> read = TopicReader.readAll(broker.bootstrapServers(), TOPIC, PARTITIONS);
         for (var entry : acknowledged.entrySet()) {
-            Map<Long, String> partition = stored.getOrDefault(entry.getKey(), Map.of());
-            entry.getValue().forEach((offset, record) ->
-                    assertEquals(record, partition.get(offset), entry.getKey() + " offset " + offset));
-        }
-    }
-
-    /** The records in the partitions' segment files, read with kafka-clients' own file reader. */
-    private Map<TopicPartition, Map<Long, String>> readFromDisk() throws Exception {
-        Map<TopicPartition, Map<Long, String>> stored = new HashMap<>();
-        for (int p = 0; p < PARTITIONS; p++) {
-            TopicPartition tp = new TopicPartition(TOPIC, p);
-            Map<Long, String> records = new HashMap<>();
-            try (Stream<Path> files = Files.list(broker.dataDir().resolve(TOPIC + "-" + p))) {
-                for (Path segment : files.filter(f -> f.toString().endsWith(".log")).sorted().toList()) {
-                    try (FileRecords file = FileRecords.open(segment.toFile(), false)) {
-                        for (Record record : file.records()) {
-                            records.put(record.offset(), Utils.utf8(record.key()) + "=" + Utils.utf8(record.value()));
-                        }
-                    }
-                }
+            Map<Long, String> stored = new HashMap<>();
+            for (ConsumerRecord<String, String> record : read.get(entry.getKey().partition())) {
+                stored.put(record.offset(), record.key() + "=" + record.value());
             }
-            stored.put(tp, records);
+            entry.getValue().forEach((offset, record) ->
+                    assertEquals(record, stored.get(offset), entry.getKey() + " offset " + offset));
         }
-        return stored;
     }
 }
