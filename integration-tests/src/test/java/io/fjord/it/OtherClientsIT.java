@@ -1,0 +1,244 @@
+package io.fjord.it;
+
+import io.fjord.it.ExternalCommand.Result;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Clients that share no code with kafka-clients against a bin/broker process: kcat (librdkafka, C),
+ * confluent-kafka for Python (librdkafka again, through its own bindings) and kafkajs (pure JavaScript),
+ * each choosing its own API versions. What they write is read back through kafka-clients and vice versa.
+ *
+ * <p>The clients are installed by {@code integration-tests/scripts/install-test-clients.sh}, which Maven
+ * runs at pre-integration-test; a missing client fails its test with a message saying so.
+ */
+@Timeout(180)
+class OtherClientsIT {
+    private static final String INSTALL_HINT = "; run integration-tests/scripts/install-test-clients.sh "
+            + "<integration-tests/target/node> (Maven runs it at pre-integration-test) and see its output";
+    private static final Path CLIENTS = Path.of(System.getProperty("fjord.it.clients", "src/test/clients"));
+    private static final Path NODE_MODULES = Path.of(System.getProperty("fjord.it.node.modules", "target/node/node_modules"));
+    private static final String PYTHON = "/usr/bin/python3";
+
+    @TempDir
+    static Path dir;
+    private static BrokerProcess broker;
+    private static Admin admin;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        broker = BrokerProcess.started(dir);
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (admin != null) {
+            admin.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private static void createTopic(String topic, int partitions) throws Exception {
+        admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+    }
+
+    private static void requireOnPath(String executable) {
+        boolean found = Stream.of(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
+                .anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, executable)));
+        if (!found) {
+            throw new AssertionError(executable + " is not installed (not on PATH)" + INSTALL_HINT);
+        }
+    }
+
+    private static Result kcat(String stdin, String... args) {
+        requireOnPath("kcat");
+        List<String> command = new ArrayList<>(List.of("kcat", "-b", broker.bootstrapServers()));
+        command.addAll(List.of(args));
+        return ExternalCommand.run(command, Map.of(), stdin);
+    }
+
+    private static Result kafkajs(String... args) {
+        requireOnPath("node");
+        if (!Files.isRegularFile(NODE_MODULES.resolve("kafkajs/package.json"))) {
+            throw new AssertionError("kafkajs is not installed in " + NODE_MODULES + INSTALL_HINT);
+        }
+        List<String> command = new ArrayList<>(List.of("node", CLIENTS.resolve("kafkajs-client.js").toString(),
+                broker.bootstrapServers()));
+        command.addAll(List.of(args));
+        return ExternalCommand.run(command, Map.of("NODE_PATH", NODE_MODULES.toString()), null);
+    }
+
+    private static Result python(String... args) {
+        Result probe = ExternalCommand.run(List.of(PYTHON, "-c", "import confluent_kafka"), Map.of(), null);
+        if (probe.exitCode() != 0) {
+            throw new AssertionError("confluent-kafka is not installed for " + PYTHON + INSTALL_HINT + "\n" + probe);
+        }
+        List<String> command = new ArrayList<>(List.of(PYTHON, CLIENTS.resolve("confluent_client.py").toString(),
+                broker.bootstrapServers()));
+        command.addAll(List.of(args));
+        return ExternalCommand.run(command, Map.of(), null);
+    }
+
+    /** The lines kcat -L and the client scripts print per partition of a single-node topic. */
+    private static List<String> singleNodePartitionLines(int partitions) {
+        List<String> lines = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            lines.add("partition " + p + ", leader 1, replicas: 1, isrs: 1");
+        }
+        return lines;
+    }
+
+    private static int javaPartition(String key, int partitions) {
+        return BuiltInPartitioner.partitionForKey(key.getBytes(StandardCharsets.UTF_8), partitions);
+    }
+
+    /** key=value per partition, as kafka-clients reads the topic back. */
+    private static Map<Integer, List<String>> readWithKafkaClients(String topic, int partitions) {
+        Map<Integer, List<String>> read = new HashMap<>();
+        TopicReader.readAll(broker.bootstrapServers(), topic, partitions).forEach((p, records) ->
+                read.put(p, records.stream().map(r -> r.key() + "=" + r.value()).toList()));
+        return read;
+    }
+
+    @Test
+    void kcatListsMetadataProducesKeyedRecordsAndConsumesThemBack() throws Exception {
+        int partitions = 3;
+        createTopic("kcat-topic", partitions);
+
+        Result metadata = kcat(null, "-L", "-t", "kcat-topic");
+        assertEquals(0, metadata.exitCode(), metadata.toString());
+        List<String> lines = metadata.stdoutLines().stream().map(String::strip).toList();
+        assertTrue(lines.contains("broker 1 at " + broker.bootstrapServers() + " (controller)"), metadata.toString());
+        assertTrue(lines.contains("topic \"kcat-topic\" with 3 partitions:"), metadata.toString());
+        assertTrue(lines.containsAll(singleNodePartitionLines(partitions)), metadata.toString());
+
+        StringBuilder input = new StringBuilder();
+        Map<Integer, List<String>> expected = new HashMap<>();
+        for (int i = 0; i < 60; i++) {
+            String key = "kcat-key-" + i;
+            input.append(key).append(':').append("kcat-value-").append(i).append('\n');
+            expected.computeIfAbsent(javaPartition(key, partitions), p -> new ArrayList<>()).add(key + "=kcat-value-" + i);
+        }
+        Result produced = kcat(input.toString(), "-P", "-t", "kcat-topic", "-K:",
+                "-X", "topic.partitioner=murmur2_random", "-X", "acks=all");
+        assertEquals(0, produced.exitCode(), produced.toString());
+
+        Map<Integer, List<String>> read = readWithKafkaClients("kcat-topic", partitions);
+        for (int p = 0; p < partitions; p++) {
+            assertEquals(expected.getOrDefault(p, List.of()), read.get(p), "partition " + p);
+        }
+
+        Result consumed = kcat(null, "-C", "-t", "kcat-topic", "-o", "beginning", "-e", "-f", "%p %o %k=%s\\n");
+        assertEquals(0, consumed.exitCode(), consumed.toString());
+        Map<Integer, List<String>> consumedByPartition = new HashMap<>();
+        for (String line : consumed.stdoutLines()) {
+            String[] fields = line.split(" ", 3);
+            List<String> partition = consumedByPartition.computeIfAbsent(Integer.parseInt(fields[0]), p -> new ArrayList<>());
+            assertEquals(partition.size(), Long.parseLong(fields[1]), line);
+            partition.add(fields[2]);
+        }
+        for (int p = 0; p < partitions; p++) {
+            assertEquals(expected.getOrDefault(p, List.of()), consumedByPartition.getOrDefault(p, List.of()), "partition " + p);
+        }
+    }
+
+    @Test
+    void kafkajsCreatesATopicReadsItsMetadataAndProducesWhatKafkaClientsReads() {
+        int partitions = 3;
+        Result created = kafkajs("create-topic", "kafkajs-topic", String.valueOf(partitions));
+        assertEquals(0, created.exitCode(), created.toString());
+        List<String> expectedMetadata = new ArrayList<>(List.of("created true"));
+        expectedMetadata.addAll(singleNodePartitionLines(partitions));
+        assertEquals(expectedMetadata, created.stdoutLines(), created.toString());
+
+        Result again = kafkajs("create-topic", "kafkajs-topic", String.valueOf(partitions));
+        assertEquals(0, again.exitCode(), again.toString());
+        assertEquals("created false", again.stdoutLines().get(0), again.toString());
+
+        int count = 50;
+        Result produced = kafkajs("produce", "kafkajs-topic", String.valueOf(count));
+        assertEquals(0, produced.exitCode(), produced.toString());
+
+        Map<Integer, List<String>> expected = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            String key = "js-key-" + i;
+            expected.computeIfAbsent(javaPartition(key, partitions), p -> new ArrayList<>()).add(key + "=js-value-" + i);
+        }
+        Map<Integer, List<String>> read = readWithKafkaClients("kafkajs-topic", partitions);
+        for (int p = 0; p < partitions; p++) {
+            assertEquals(expected.getOrDefault(p, List.of()), read.get(p), "partition " + p);
+        }
+
+        Result offsets = kafkajs("offsets", "kafkajs-topic");
+        assertEquals(0, offsets.exitCode(), offsets.toString());
+        List<String> expectedOffsets = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            expectedOffsets.add("partition " + p + " low 0 high " + expected.getOrDefault(p, List.of()).size());
+        }
+        assertEquals(expectedOffsets, offsets.stdoutLines(), offsets.toString());
+    }
+
+    @Test
+    void pythonConfluentKafkaCreatesProducesIdempotentlyAndConsumesWithAssign() {
+        int partitions = 3;
+        Result created = python("create-topic", "python-topic", String.valueOf(partitions));
+        assertEquals(0, created.exitCode(), created.toString());
+        List<String> expectedMetadata = new ArrayList<>(List.of("broker 1 at " + broker.bootstrapServers()));
+        expectedMetadata.addAll(singleNodePartitionLines(partitions));
+        assertEquals(expectedMetadata, created.stdoutLines(), created.toString());
+
+        int count = 50;
+        Result produced = python("produce", "python-topic", String.valueOf(count));
+        assertEquals(0, produced.exitCode(), produced.toString());
+        assertEquals(count, produced.stdoutLines().size(), produced.toString());
+        Map<String, String> acknowledgedAt = new HashMap<>();
+        for (String line : produced.stdoutLines()) {
+            String[] fields = line.split(" ");
+            assertEquals(javaPartition(fields[0], partitions), Integer.parseInt(fields[1]), line);
+            acknowledgedAt.put(fields[0], fields[1] + " " + fields[2]);
+        }
+
+        Map<Integer, List<ConsumerRecord<String, String>>> read = TopicReader.readAll(broker.bootstrapServers(),
+                "python-topic", partitions);
+        int total = 0;
+        for (List<ConsumerRecord<String, String>> records : read.values()) {
+            for (ConsumerRecord<String, String> record : records) {
+                assertEquals(acknowledgedAt.get(record.key()), record.partition() + " " + record.offset(), record.toString());
+                assertEquals(record.key().replace("key", "value"), record.value());
+                total++;
+            }
+        }
+        assertEquals(count, total);
+
+        Result consumed = python("consume", "python-topic", String.valueOf(partitions));
+        assertEquals(0, consumed.exitCode(), consumed.toString());
+        List<String> expectedConsumed = new ArrayList<>();
+        read.forEach((p, records) -> records.forEach(r ->
+                expectedConsumed.add(p + " " + r.offset() + " " + r.key() + " " + r.value())));
+        assertEquals(expectedConsumed.stream().sorted().toList(), consumed.stdoutLines().stream().sorted().toList(),
+                consumed.toString());
+    }
+}
