@@ -71,7 +71,7 @@ class DurabilityIT {
                 ProducerConfig.LINGER_MS_CONFIG, 2,
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, deliveryTimeoutMs / 2,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, deliveryTimeoutMs,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, deliveryTimeoutMs,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_000,
                 ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 200),
                 new StringSerializer(), new StringSerializer());
     }
