@@ -2,6 +2,7 @@
 # Installs the non-Java Kafka clients that OtherClientsIT drives against bin/broker:
 #   kcat (librdkafka's command-line client)       Debian package kcat
 #   confluent-kafka for /usr/bin/python3          Debian package python3-confluent-kafka
+#   kafka-python for /usr/bin/python3             Debian package python3-kafka
 #   kafkajs (a pure JavaScript client)            npm, into <node dir>/node_modules
 # Usage: install-test-clients.sh <node dir>   (the integration-tests pom passes target/node)
 #
@@ -51,6 +52,10 @@ fi
 
 if ! "$python" -c 'import confluent_kafka' 2> /dev/null; then
   apt_install python3-confluent-kafka || missing+=(python3-confluent-kafka)
+fi
+
+if ! "$python" -c 'import kafka' 2> /dev/null; then
+  apt_install python3-kafka || missing+=(python3-kafka)
 fi
 
 if [ ! -f "$node_dir/node_modules/kafkajs/package.json" ]; then
