@@ -3,6 +3,7 @@ package io.fjord.it;
 import io.fjord.it.ExternalCommand.Result;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
@@ -25,12 +26,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Kafka 4.1's unmodified command-line tools (the kafka-tools artifact, each run through its original main
- * class in a child JVM, as bin/kafka-*.sh runs it) against a bin/broker process.
+ * class in a child JVM, as bin/kafka-*.sh runs it) against a bin/broker process: kafka-topics
+ * ({@code TopicCommand}), kafka-console-producer, kafka-console-consumer and kafka-get-offsets
+ * ({@code GetOffsetShell}).
  */
 @Timeout(180)
 class CliToolsIT {
     private static final String TOPICS = "org.apache.kafka.tools.TopicCommand";
     private static final String CONSOLE_PRODUCER = "org.apache.kafka.tools.ConsoleProducer";
+    private static final String CONSOLE_CONSUMER = "org.apache.kafka.tools.consumer.ConsoleConsumer";
+    private static final String GET_OFFSETS = "org.apache.kafka.tools.GetOffsetShell";
 
     @TempDir
     static Path dir;
@@ -146,5 +151,33 @@ class CliToolsIT {
             List<String> actual = read.get(p).stream().map(r -> r.key() + "=" + r.value()).toList();
             assertEquals(expected.getOrDefault(p, List.of()), actual, "partition " + p);
         }
+
+        Result offsets = ExternalCommand.javaTool(GET_OFFSETS, null,
+                "--bootstrap-server", broker.bootstrapServers(), "--topic", "cli-produce");
+        assertEquals(0, offsets.exitCode(), offsets.toString());
+        List<String> expectedOffsets = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            expectedOffsets.add("cli-produce:" + p + ":" + expected.getOrDefault(p, List.of()).size());
+        }
+        assertEquals(expectedOffsets, offsets.stdoutLines().stream().sorted().toList(), offsets.toString());
+    }
+
+    @Test
+    void consoleConsumerReadsAPartitionFromTheEarliestOffset() throws Exception {
+        admin.createTopics(List.of(new NewTopic("cli-consume", 1, (short) 1))).all().get();
+        Result produced = ExternalCommand.javaTool(CONSOLE_PRODUCER, "k1:one\nk2:two\nk3:three\n",
+                "--bootstrap-server", broker.bootstrapServers(), "--topic", "cli-consume",
+                "--property", "parse.key=true", "--property", "key.separator=:");
+        assertEquals(0, produced.exitCode(), produced.toString());
+
+        Result consumed = ExternalCommand.javaTool(CONSOLE_CONSUMER, null,
+                "--bootstrap-server", broker.bootstrapServers(), "--topic", "cli-consume", "--partition", "0",
+                "--offset", "earliest", "--max-messages", "3", "--timeout-ms", "30000",
+                "--property", "print.key=true", "--property", "print.offset=true");
+
+        assertEquals(0, consumed.exitCode(), consumed.toString());
+        assertEquals(List.of("Offset:0\tk1\tone", "Offset:1\tk2\ttwo", "Offset:2\tk3\tthree"), consumed.stdoutLines(),
+                consumed.toString());
+        assertTrue(consumed.stderr().contains("Processed a total of 3 messages"), consumed.toString());
     }
 }
