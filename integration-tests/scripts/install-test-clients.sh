@@ -21,10 +21,10 @@ apt_updated=false
 log() { echo "install-test-clients: $*" >&2; }
 
 apt_install() {
-  local apt=(apt-get)
+  local apt=(apt-get -o DPkg::Lock::Timeout=120)
   if [ "$(id -u)" -ne 0 ]; then
     if command -v sudo > /dev/null && sudo -n true 2> /dev/null; then
-      apt=(sudo -n apt-get)
+      apt=(sudo -n apt-get -o DPkg::Lock::Timeout=120)
     else
       log "cannot install $* : not root and no passwordless sudo"
       return 1

@@ -160,7 +160,8 @@ class DurabilityIT {
 
     /**
      * Log end offsets cover every acknowledged offset (exactly, if nothing unacknowledged may have been
-     * written), and a KafkaConsumer reads each acknowledged record back at its offset.
+     * written), a KafkaConsumer reads each acknowledged record back at its offset, and new records are
+     * appended right at the log end.
      */
     private void assertEveryAcknowledgedRecordIsThere(boolean exact) throws Exception {
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
@@ -188,6 +189,13 @@ class DurabilityIT {
             }
             entry.getValue().forEach((offset, record) ->
                     assertEquals(record, stored.get(offset), entry.getKey() + " offset " + offset));
+        }
+        try (KafkaProducer<String, String> producer = producer(30_000)) {
+            for (int p = 0; p < PARTITIONS; p++) {
+                TopicPartition tp = new TopicPartition(TOPIC, p);
+                long offset = producer.send(new ProducerRecord<>(TOPIC, p, "after-restart", "x")).get().offset();
+                assertEquals(ends.get(tp), offset, "the first append after the restart in " + tp);
+            }
         }
     }
 }
