@@ -1,11 +1,18 @@
 package io.fjord.it;
 
+import io.fjord.broker.RawConnection;
 import io.fjord.it.ExternalCommand.Result;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.ApiVersionsRequest;
+import org.apache.kafka.common.requests.ApiVersionsResponse;
+import org.apache.kafka.common.requests.RequestHeader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,6 +29,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -162,6 +170,57 @@ class OtherClientsIT {
         }
         for (int p = 0; p < partitions; p++) {
             assertEquals(expected.getOrDefault(p, List.of()), consumedByPartition.getOrDefault(p, List.of()), "partition " + p);
+        }
+    }
+
+    @Test
+    void kcatProducesIdempotentlyWithEveryCodecAndKafkaClientsReadsItBack() throws Exception {
+        List<String> codecs = List.of("gzip", "snappy", "lz4", "zstd");
+        createTopic("kcat-compressed", codecs.size());
+        String value = "fjord ".repeat(200);
+        int perCodec = 20;
+        for (int p = 0; p < codecs.size(); p++) {
+            StringBuilder input = new StringBuilder();
+            for (int i = 0; i < perCodec; i++) {
+                input.append(codecs.get(p)).append('-').append(i).append(':').append(value).append(i).append('\n');
+            }
+            Result produced = kcat(input.toString(), "-P", "-t", "kcat-compressed", "-p", String.valueOf(p), "-K:",
+                    "-z", codecs.get(p), "-X", "enable.idempotence=true", "-X", "linger.ms=100");
+            assertEquals(0, produced.exitCode(), produced.toString());
+        }
+
+        Map<Integer, List<String>> read = readWithKafkaClients("kcat-compressed", codecs.size());
+
+        for (int p = 0; p < codecs.size(); p++) {
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < perCodec; i++) {
+                expected.add(codecs.get(p) + "-" + i + "=" + value + i);
+            }
+            assertEquals(expected, read.get(p), codecs.get(p));
+        }
+        var replicas = admin.describeLogDirs(List.of(1)).allDescriptions().get().get(1).values().iterator().next()
+                .replicaInfos();
+        boolean findCoordinatorV0 = advertises(ApiKeys.FIND_COORDINATOR, (short) 0);
+        for (int p = 0; p < codecs.size(); p++) {
+            long size = replicas.get(new TopicPartition("kcat-compressed", p)).size();
+            boolean compressed = size < perCodec * value.length() / 4;
+            if (codecs.get(p).equals("lz4") && !findCoordinatorV0) {
+                // librdkafka enables LZ4 only if the broker advertises FindCoordinator v0 (a 0.8.2 marker), and
+                // sends lz4 batches uncompressed otherwise; Kafka 4.1 advertises FindCoordinator 0-6.
+                assertFalse(compressed, "lz4 stored compressed although FindCoordinator v0 is not advertised");
+            } else {
+                assertTrue(compressed, codecs.get(p) + " batches were not stored compressed: " + size + " bytes");
+            }
+        }
+    }
+
+    private static boolean advertises(ApiKeys api, short version) throws Exception {
+        try (RawConnection connection = new RawConnection(broker.port())) {
+            RequestHeader header = new RequestHeader(ApiKeys.API_VERSIONS, (short) 3, "other-clients-it", 1);
+            connection.sendFrame(new ApiVersionsRequest.Builder().build((short) 3).serializeWithHeader(header));
+            ApiVersionsResponse response = (ApiVersionsResponse) AbstractResponse.parseResponse(connection.receiveFrame(), header);
+            var range = response.data().apiKeys().find(api.id);
+            return range != null && range.minVersion() <= version && version <= range.maxVersion();
         }
     }
 
