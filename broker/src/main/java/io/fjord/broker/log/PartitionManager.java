@@ -175,10 +175,10 @@ public final class PartitionManager implements AutoCloseable {
         try {
             for (TopicImage topic : image.topicsByName().values()) {
                 adoptTopicId(m, topic);
+                LogConfig config = configs.logConfig(image, topic.name());
                 for (PartitionImage p : topic.partitions().values()) {
                     if (p.leader() == metadata.nodeId()) {
                         TopicPartition tp = new TopicPartition(topic.name(), p.partition());
-                        LogConfig config = configs.logConfig(image, topic.name());
                         PartitionLog log = m.getOrCreateLog(tp, config);
                         if (!log.config().equals(config)) {
                             LOG.info("The config of {} changed: {}", tp, config);
