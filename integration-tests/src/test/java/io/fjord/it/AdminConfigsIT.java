@@ -245,6 +245,8 @@ class AdminConfigsIT {
         assertInstanceOf(InvalidConfigurationException.class,
                 alterError(resource, op("cleanup.policy", "sometimes", AlterConfigOp.OpType.SET)));
         assertInstanceOf(InvalidConfigurationException.class,
+                alterError(resource, op("segment.bytes", "1048575", AlterConfigOp.OpType.SET)), "Kafka 4's minimum is 1 MiB");
+        assertInstanceOf(InvalidConfigurationException.class,
                 alterError(resource, op("segment.bytes", "1", AlterConfigOp.OpType.APPEND)));
         assertInstanceOf(UnknownTopicOrPartitionException.class,
                 alterError(topic("nope"), op("retention.ms", "1", AlterConfigOp.OpType.SET)));
@@ -328,13 +330,13 @@ class AdminConfigsIT {
     @Timeout(60)
     void alteredSegmentBytesAndRetentionTakeEffectOnTheLiveLog() throws Exception {
         admin.createTopics(List.of(new NewTopic("t", 1, (short) 1))).all().get();
-        produce("t", 5, 500);
+        produce("t", 3, 400_000);
         assertEquals(1, segmentFiles("t"), "2 MiB segments hold everything so far");
 
-        alter(topic("t"), op("segment.bytes", "1024", AlterConfigOp.OpType.SET));
-        produce("t", 10, 500);
+        alter(topic("t"), op("segment.bytes", "1048576", AlterConfigOp.OpType.SET));
+        produce("t", 6, 400_000);
         long segments = segmentFiles("t");
-        assertTrue(segments >= 5, "1 KiB segments roll every two records, got " + segments + " segments");
+        assertTrue(segments >= 4, "1 MiB segments roll every two records, got " + segments + " segments");
         assertEquals(0, earliest("t"));
 
         alter(topic("t"), op("retention.ms", "1", AlterConfigOp.OpType.SET));

@@ -34,6 +34,7 @@ class TopicConfigsTest {
         assertEquals(ErrorCode.INVALID_CONFIG, errorOf(Map.of("min.insync.replicas", "0")));
         assertEquals(ErrorCode.INVALID_CONFIG, errorOf(Map.of("local.retention.ms", "-3")));
         assertEquals(ErrorCode.INVALID_CONFIG, errorOf(Map.of("segment.bytes", "1e6")));
+        assertEquals(ErrorCode.INVALID_CONFIG, errorOf(Map.of("segment.bytes", "1048575")));
         assertEquals(ErrorCode.INVALID_CONFIG, errorOf(Map.of("no.such.config", "1")));
     }
 
