@@ -18,6 +18,7 @@ import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -28,10 +29,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -166,6 +169,27 @@ class AdminLogsIT {
         assertFalse(written.isFuture());
         assertTrue(d.totalBytes().isPresent() && d.totalBytes().getAsLong() > 0);
         assertTrue(d.usableBytes().isPresent() && d.usableBytes().getAsLong() <= d.totalBytes().getAsLong());
+    }
+
+    @Test
+    @Timeout(60)
+    void anOfflineLogDirIsDescribedWithKafkaStorageError(@TempDir Path other) throws Exception {
+        Path good = other.resolve("good");
+        Path bad = other.resolve("bad");
+        Files.writeString(bad, "a file where a log directory should be");
+        try (InProcessBroker twoDirs = InProcessBroker.start(good, Map.of("log.dirs", good + "," + bad))) {
+            Properties p = new Properties();
+            p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, twoDirs.bootstrap());
+            try (Admin twoDirsAdmin = Admin.create(p)) {
+                Map<String, LogDirDescription> dirs = twoDirsAdmin.describeLogDirs(List.of(1)).allDescriptions().get().get(1);
+
+                assertEquals(Set.of(good.toString(), bad.toString()), dirs.keySet());
+                assertInstanceOf(KafkaStorageException.class, dirs.get(bad.toString()).error());
+                assertTrue(dirs.get(bad.toString()).replicaInfos().isEmpty());
+                assertNull(dirs.get(good.toString()).error());
+                assertTrue(dirs.get(good.toString()).totalBytes().isPresent());
+            }
+        }
     }
 
     @Test
