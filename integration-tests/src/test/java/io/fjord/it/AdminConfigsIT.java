@@ -347,6 +347,25 @@ class AdminConfigsIT {
         assertTrue(earliest("t") > 0, "retention deleted old segments and moved the log start offset");
     }
 
+    @Test
+    @Timeout(60)
+    void aDynamicClusterRetentionDefaultAppliesToTheLiveLogsOfTopicsWithoutTheirOwn() throws Exception {
+        admin.createTopics(List.of(new NewTopic("t", 1, (short) 1).configs(Map.of("segment.bytes", "1048576")),
+                new NewTopic("keep", 1, (short) 1).configs(Map.of("segment.bytes", "1048576", "retention.ms", "-1"))))
+                .all().get();
+        produce("t", 4, 400_000);
+        produce("keep", 4, 400_000);
+
+        alter(new ConfigResource(ConfigResource.Type.BROKER, ""), op("log.retention.ms", "1", AlterConfigOp.OpType.SET));
+
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (earliest("t") == 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(earliest("t") > 0, "the cluster default retention deleted old segments of t");
+        assertEquals(0, earliest("keep"), "a topic's own retention.ms wins over the broker default");
+    }
+
     static Collection<String> names(Config config) {
         return config.entries().stream().map(ConfigEntry::name).toList();
     }
