@@ -4,21 +4,25 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
+import io.fjord.protocol.records.FileRecordsBuf;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Writes Kafka protocol primitives into a {@link ByteBuf}, plus the static size functions the generated
  * {@code size(version)} methods use. A writer made by {@link #gathering} does not copy large
- * {@code records} fields: it appends them to a composite buffer as retained slices, so a Fetch response
- * costs header bytes plus references, not a copy of the record data. Not thread-safe.
+ * {@code records} fields: it keeps them as parts of their own (retained slices), so a Fetch response
+ * costs header bytes plus references, not a copy of the record data; a {@link FileRecordsBuf} is always kept
+ * as a part, whatever its size, so that {@link #finishParts()} hands it to the network layer unread
+ * (sendfile). Not thread-safe.
  */
 public final class ProtocolWriter {
     /** Records at least this large are referenced, not copied, by a gathering writer. */
     public static final int ZERO_COPY_THRESHOLD = 1024;
 
     private final ByteBufAllocator allocator;
-    private final CompositeByteBuf gather;
+    private final List<ByteBuf> gather;
     private ByteBuf out;
 
     /** A writer that copies everything into {@code out}. */
@@ -30,7 +34,7 @@ public final class ProtocolWriter {
 
     private ProtocolWriter(ByteBufAllocator allocator, int initialCapacity) {
         this.allocator = allocator;
-        this.gather = allocator.compositeBuffer(Integer.MAX_VALUE);
+        this.gather = new ArrayList<>();
         this.out = allocator.buffer(initialCapacity);
     }
 
@@ -39,10 +43,24 @@ public final class ProtocolWriter {
         return new ProtocolWriter(allocator, initialCapacity);
     }
 
-    /** Everything written: the buffer given at construction, or the composite of a gathering writer. */
+    /** Everything written: the buffer given at construction, or the composite of a gathering writer's parts. */
     public ByteBuf finish() {
         if (gather == null) {
             return out;
+        }
+        List<ByteBuf> parts = finishParts();
+        CompositeByteBuf composite = allocator.compositeBuffer(Math.max(2, parts.size()));
+        composite.addComponents(true, parts);
+        return composite;
+    }
+
+    /**
+     * Everything a gathering writer wrote, in order: buffers it owns and retained references to large records
+     * (each a {@link FileRecordsBuf} or a slice); the caller owns and releases every part.
+     */
+    public List<ByteBuf> finishParts() {
+        if (gather == null) {
+            throw new IllegalStateException("not a gathering writer");
         }
         flushChunk();
         return gather;
@@ -50,7 +68,7 @@ public final class ProtocolWriter {
 
     private void flushChunk() {
         if (out.isReadable()) {
-            gather.addComponent(true, out);
+            gather.add(out);
         } else {
             out.release();
         }
@@ -155,10 +173,11 @@ public final class ProtocolWriter {
     public void writeRecords(ByteBuf records, boolean compact) {
         int length = records.readableBytes();
         writeLength(length, compact, true);
-        if (gather != null && length >= ZERO_COPY_THRESHOLD) {
+        boolean inFile = records instanceof FileRecordsBuf;
+        if (gather != null && (length >= ZERO_COPY_THRESHOLD || inFile && length > 0)) {
             int capacity = Math.max(out.capacity() - out.writerIndex(), 256);
             flushChunk();
-            gather.addComponent(true, records.retainedSlice());
+            gather.add(inFile ? records.retain() : records.retainedSlice());
             out = allocator.buffer(capacity);
         } else {
             out.writeBytes(records, records.readerIndex(), length);

@@ -41,6 +41,8 @@ public final class ApiHandlerRegistry {
         registry.register(new ProduceHandler(metadata, partitions));
         registry.register(new InitProducerIdHandler(partitions));
         registry.register(new ListOffsetsHandler(metadata, partitions));
+        registry.register(new FetchHandler(metadata, partitions));
+        registry.register(new OffsetForLeaderEpochHandler(metadata, partitions));
         registry.register(new DescribeConfigsHandler(metadata, configs));
         registry.register(new IncrementalAlterConfigsHandler(configChanges));
         registry.register(new AlterConfigsHandler(configChanges));

@@ -19,6 +19,10 @@ import java.util.concurrent.CompletableFuture;
  * finished). When more than {@value #MAX_QUEUED} requests wait, the connection stops reading until the
  * queue drains.
  *
+ * <p>Requests read before the connection closed are still handled, in order, and their responses dropped,
+ * as Kafka handles every complete request it received: an acks=0 producer that closes right after sending
+ * loses no records.
+ *
  * <p>Each request's frame is released once its handler's future completes. Handler futures may complete
  * on any thread; the sequencer moves back to the connection's event loop before touching its state. One
  * instance per connection; state confined to the event loop.
@@ -51,7 +55,7 @@ public final class ConnectionSequencer extends ChannelInboundHandlerAdapter {
     }
 
     private void dispatchNext(ChannelHandlerContext ctx) {
-        if (inFlight || closed || queued.isEmpty()) {
+        if (inFlight || queued.isEmpty()) {
             return;
         }
         Request request = queued.poll();
@@ -77,10 +81,13 @@ public final class ConnectionSequencer extends ChannelInboundHandlerAdapter {
     private void complete(ChannelHandlerContext ctx, Request request, ApiMessage response, Throwable failure) {
         request.release();
         if (closed) {
+            inFlight = false;
+            dispatchNext(ctx);
             return;
         }
         if (failure != null) {
             LOG.error("Closing connection: no response could be built for {}", request.context(), failure);
+            inFlight = false;
             ctx.close();
             return;
         }
@@ -96,6 +103,7 @@ public final class ConnectionSequencer extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(out).addListener((ChannelFutureListener) written -> {
             if (!written.isSuccess()) {
                 LOG.debug("Closing connection: writing the response to {} failed", request.context(), written.cause());
+                inFlight = false;
                 ctx.close();
                 return;
             }
@@ -107,10 +115,7 @@ public final class ConnectionSequencer extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         closed = true;
-        Request request;
-        while ((request = queued.poll()) != null) {
-            request.release();
-        }
+        dispatchNext(ctx);
         super.channelInactive(ctx);
     }
 }

@@ -95,7 +95,7 @@ class ConnectionSequencerTest {
     }
 
     @Test
-    void queuedRequestsAreReleasedWhenTheConnectionCloses() {
+    void requestsReadBeforeTheClientClosedAreStillHandledWithoutResponses() {
         ManualHandler handler = new ManualHandler();
         EmbeddedChannel channel = new EmbeddedChannel(
                 new ConnectionSequencer(new RequestDispatcher(new ApiHandlerRegistry().register(handler))));
@@ -105,7 +105,11 @@ class ConnectionSequencerTest {
         channel.close();
         handler.pending.get(0).complete(new ApiVersionsResponse());
         channel.runPendingTasks();
+        assertEquals(2, handler.pending.size(), "the queued request is handled after the close");
+        handler.pending.get(1).complete(new ApiVersionsResponse());
+        channel.runPendingTasks();
 
+        assertNull(channel.readOutbound(), "no response is written to a closed connection");
         frames.forEach(f -> assertEquals(0, f.refCnt()));
     }
 }
