@@ -134,6 +134,12 @@ class AdminLogsIT {
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
             assertEquals(7, consumer.position(tp, java.time.Duration.ofSeconds(20)));
+            List<String> values = new java.util.ArrayList<>();
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (values.size() < 3 && System.currentTimeMillis() < deadline) {
+                consumer.poll(java.time.Duration.ofMillis(200)).forEach(r -> values.add(r.offset() + ":" + r.value()));
+            }
+            assertEquals(List.of("7:v7", "8:v8", "9:v9"), values);
         }
     }
 
