@@ -194,6 +194,14 @@ class AdminLogsIT {
                 assertTrue(dirs.get(bad.toString()).replicaInfos().isEmpty());
                 assertNull(dirs.get(good.toString()).error());
                 assertTrue(dirs.get(good.toString()).totalBytes().isPresent());
+
+                twoDirsAdmin.createTopics(List.of(new NewTopic("t", 2, (short) 1))).all().get();
+                long deadline = System.currentTimeMillis() + 10_000;
+                do {
+                    dirs = twoDirsAdmin.describeLogDirs(List.of(1)).allDescriptions().get().get(1);
+                } while (dirs.get(good.toString()).replicaInfos().size() < 2 && System.currentTimeMillis() < deadline);
+                assertEquals(Set.of(new TopicPartition("t", 0), new TopicPartition("t", 1)),
+                        dirs.get(good.toString()).replicaInfos().keySet(), "a new topic's logs go to the online dir");
             }
         }
     }
