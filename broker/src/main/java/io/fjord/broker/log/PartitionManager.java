@@ -2,6 +2,7 @@ package io.fjord.broker.log;
 
 import io.fjord.broker.config.ConfigDescriber;
 import io.fjord.broker.metadata.BrokerMetadata;
+import io.fjord.log.KafkaStorageException;
 import io.fjord.log.LogConfig;
 import io.fjord.log.LogDirOfflineListener;
 import io.fjord.log.LogEnvironment;
@@ -39,7 +40,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * demand, so a request that races the image listener still finds it. Each log's {@link LogConfig} is the
  * topic's configs in the image over the broker's log.* defaults (static, then dynamic broker configs, see
  * {@link ConfigDescriber}); when an image changes them, live logs get the new config
- * ({@link LogManager#updateConfig}).
+ * ({@link LogManager#updateConfig}). Partitions created after this node started following the image are new:
+ * their logs go to an online directory even while another is offline (Kafka's isNew); others are not created
+ * while a directory that may hold them is offline.
  *
  * <p>Appends and other disk work run on {@link #ioExecutor(Object)}: num.io.threads (default 8) single
  * threads, one chosen per key (a client connection), so the requests of one connection are appended in the
@@ -69,6 +72,8 @@ public final class PartitionManager implements AutoCloseable {
     private final Set<TopicPartition> pendingWakeUps = ConcurrentHashMap.newKeySet();
     private volatile DelayedOperationPurgatory<TopicPartition> fetchPurgatory;
     private ExecutorService wakeUps;
+    /** The last image the logs were brought in step with (guarded by this); null before the first. */
+    private MetadataImage reconciled;
 
     public PartitionManager(BrokerMetadata metadata) {
         this.metadata = metadata;
@@ -236,24 +241,20 @@ public final class PartitionManager implements AutoCloseable {
     }
 
     private synchronized void reconcile(LogManager m, MetadataImage image) {
-        if (closed) {
+        if (closed || (reconciled != null && image.offset() <= reconciled.offset())) {
             return;
         }
+        MetadataImage previous = reconciled;
+        reconciled = image;
         try {
             for (TopicImage topic : image.topicsByName().values()) {
                 adoptTopicId(m, topic);
+                LogConfig config = configs.logConfig(image, topic.name());
+                TopicImage before = previous == null ? null : previous.topic(topic.id());
                 for (PartitionImage p : topic.partitions().values()) {
                     if (p.leader() == metadata.nodeId()) {
-                        TopicPartition tp = new TopicPartition(topic.name(), p.partition());
-                        LogConfig config = configs.logConfig(image, topic.name());
-                        PartitionLog log = m.getOrCreateLog(tp, config);
-                        if (!log.config().equals(config)) {
-                            LOG.info("The config of {} changed: {}", tp, config);
-                            m.updateConfig(tp, config);
-                        }
-                        if (log.latestEpoch().orElse(-1) < p.leaderEpoch()) {
-                            log.assignEpochStartOffset(p.leaderEpoch()); // as Kafka's makeLeader
-                        }
+                        boolean isNew = previous != null && (before == null || before.partition(p.partition()) == null);
+                        leadPartition(m, new TopicPartition(topic.name(), p.partition()), p, config, isNew);
                     }
                 }
             }
@@ -269,6 +270,27 @@ public final class PartitionManager implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.warn("Could not bring the logs in step with metadata offset {}", image.offset(), e);
+        }
+    }
+
+    /**
+     * Makes sure this node's log of a partition it leads exists with {@code config} and knows the leader epoch. A
+     * partition {@code isNew} (created after this node started following the image) gets its log in an online
+     * directory even while another directory is offline, as Kafka places new partitions; a failure affects only
+     * this partition.
+     */
+    private void leadPartition(LogManager m, TopicPartition tp, PartitionImage p, LogConfig config, boolean isNew) {
+        try {
+            PartitionLog log = m.getOrCreateLog(tp, config, isNew);
+            if (!log.config().equals(config)) {
+                LOG.info("The config of {} changed: {}", tp, config);
+                m.updateConfig(tp, config);
+            }
+            if (log.latestEpoch().orElse(-1) < p.leaderEpoch()) {
+                log.assignEpochStartOffset(p.leaderEpoch()); // as Kafka's makeLeader
+            }
+        } catch (KafkaStorageException e) {
+            LOG.warn("The log of {} is unavailable: {}", tp, e.getMessage());
         }
     }
 
