@@ -44,7 +44,7 @@ public final class RawConnection implements AutoCloseable {
     }
 
     /** Whether the broker closed this connection within the socket timeout (reads end of stream or reset). */
-    boolean closedByBroker() throws IOException {
+    public boolean closedByBroker() throws IOException {
         try {
             while (in.read() != -1) {
                 // drain anything the broker still sent

@@ -101,6 +101,20 @@ class PartitionLogTest {
     }
 
     @Test
+    void anUpdatedConfigRollsTheNextAppendsAtTheNewSegmentSize() {
+        PartitionLog log = open(LogConfig.defaultConfig());
+        appendBatches(log, 3);
+        assertEquals(1, log.segments().size());
+
+        log.updateConfig(SMALL_SEGMENTS);
+        appendBatches(log, 6);
+
+        assertEquals(SMALL_SEGMENTS, log.config());
+        assertTrue(log.segments().size() > 2, "300-byte segments roll, got " + log.segments().size());
+        assertEquals(log.segments().stream().mapToLong(LogSegment::size).sum(), log.size());
+    }
+
+    @Test
     void aLeaderAppendAssignsOffsetsAndTheLeaderEpochInPlace() throws IOException {
         PartitionLog log = open(LogConfig.defaultConfig());
         log.append(batch(0, T0), 3);

@@ -150,6 +150,10 @@ public final class TopicConfigs {
         if (minIsr != null && Integer.parseInt(minIsr.trim()) < 1) {
             throw new ConfigException("min.insync.replicas", minIsr, "Value must be at least 1");
         }
+        String segmentBytes = configs.get("segment.bytes");
+        if (segmentBytes != null && Long.parseLong(segmentBytes.trim()) < MIN_SEGMENT_BYTES) {
+            throw new ConfigException("segment.bytes", segmentBytes, "Value must be at least " + MIN_SEGMENT_BYTES);
+        }
         String compression = configs.get("compression.type");
         if (compression != null && !COMPRESSION_TYPES.contains(compression.trim())) {
             throw new ConfigException("compression.type", compression, "String must be one of: " + COMPRESSION_TYPES);
@@ -162,6 +166,12 @@ public final class TopicConfigs {
         }
         LogConfig.of(configs, Map.of());
     }
+
+    /**
+     * Kafka 4's smallest segment.bytes / log.segment.bytes an operator may set (KIP-1030); the log layer itself
+     * accepts smaller segments, which its tests use.
+     */
+    public static final long MIN_SEGMENT_BYTES = 1024 * 1024;
 
     private static final List<String> COMPRESSION_TYPES =
             List.of("uncompressed", "zstd", "lz4", "snappy", "gzip", "producer");

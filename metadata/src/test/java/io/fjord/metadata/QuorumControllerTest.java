@@ -161,7 +161,7 @@ class QuorumControllerTest {
         assertEquals(5, controller.image().topic("t").partitionCount());
 
         ConfigResource resource = new ConfigResource(TOPIC, "t");
-        controller.alterConfigs(resource, Map.of("retention.ms", "1000", "segment.bytes", "2048"), false)
+        controller.alterConfigs(resource, Map.of("retention.ms", "1000", "segment.bytes", "2097152"), false)
                 .get(10, TimeUnit.SECONDS);
         Map<String, String> delete = new HashMap<>();
         delete.put("segment.bytes", null);

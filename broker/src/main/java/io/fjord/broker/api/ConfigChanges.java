@@ -19,7 +19,7 @@ import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 
 /**
- * What AlterConfigs and IncrementalAlterConfigs share: checks of a resource as Kafka's broker makes them
+ * What AlterConfigs and IncrementalAlterConfigs share (and DescribeConfigs, the resource types): checks of a resource as Kafka's broker makes them
  * before it forwards the change to the controller, and the write through
  * {@code QuorumController.alterConfigs} with a change computed from the resource's current configs.
  *

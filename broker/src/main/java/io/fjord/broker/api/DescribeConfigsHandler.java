@@ -37,10 +37,9 @@ import java.util.concurrent.CompletableFuture;
  * calling network thread. Thread-safe.
  */
 public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsRequest> {
-    static final byte TOPIC = 2;
-    static final byte BROKER = 4;
-    static final byte BROKER_LOGGER = 8;
-    private static final List<Byte> KNOWN_TYPES = List.of(TOPIC, BROKER, BROKER_LOGGER, (byte) 16, (byte) 32);
+    private static final byte TOPIC = ConfigChanges.TOPIC;
+    private static final byte BROKER = ConfigChanges.BROKER;
+    private static final byte BROKER_LOGGER = ConfigChanges.BROKER_LOGGER;
 
     private final BrokerMetadata metadata;
     private final ConfigDescriber configs;
@@ -57,12 +56,7 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
 
     @Override
     public CompletableFuture<DescribeConfigsResponse> handle(RequestContext context, DescribeConfigsRequest request) {
-        for (DescribeConfigsResource r : request.resources()) {
-            if (!KNOWN_TYPES.contains(r.resourceType())) {
-                throw new ApiException(ErrorCode.INVALID_REQUEST,
-                        "Unexpected resource type " + r.resourceType() + " for resource " + r.resourceName());
-            }
-        }
+        ConfigChanges.checkTypes(request.resources().stream().map(DescribeConfigsResource::resourceType).toList());
         MetadataImage image = metadata.image();
         boolean documentation = context.apiVersion() >= 3 && request.includeDocumentation();
         List<DescribeConfigsResult> results = new ArrayList<>();

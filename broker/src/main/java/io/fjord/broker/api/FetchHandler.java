@@ -1,11 +1,13 @@
 package io.fjord.broker.api;
 
+import io.fjord.broker.fetch.DelayedFetch;
+import io.fjord.broker.fetch.FetchContext;
 import io.fjord.broker.fetch.FetchPartition;
 import io.fjord.broker.fetch.FetchReader;
+import io.fjord.broker.fetch.FetchSessionCache;
 import io.fjord.broker.log.PartitionManager;
 import io.fjord.broker.metadata.BrokerMetadata;
-import io.fjord.metadata.MetadataImage;
-import io.fjord.metadata.TopicImage;
+import io.fjord.log.TopicPartition;
 import io.fjord.protocol.ApiKey;
 import io.fjord.protocol.ErrorCode;
 import io.fjord.protocol.Uuid;
@@ -17,30 +19,40 @@ import io.fjord.protocol.message.FetchResponse.PartitionData;
 import io.netty.buffer.Unpooled;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 
 /**
  * Answers Fetch (API 1, v4-18): consumers and followers read record batches. Topics are named up to v12 and
- * identified by topic id from v13 (an unknown id: UNKNOWN_TOPIC_ID). Per-partition checks, limits, high
- * watermark and last stable offset are the {@link FetchReader}'s. Preferred read replica is always -1; aborted
- * transactions are an empty list for read_committed (there are no transactions yet) and null otherwise.
+ * identified by topic id from v13 (an unknown id: UNKNOWN_TOPIC_ID). Incremental fetch sessions (v7+,
+ * KIP-227) are the {@link FetchSessionCache}'s; per-partition checks, limits, high watermark and last stable
+ * offset the {@link FetchReader}'s. Preferred read replica is always -1; aborted transactions are an empty list
+ * for read_committed (there are no transactions yet) and null otherwise.
+ *
+ * <p>Long poll: a fetch that finds fewer than min.bytes (and no partition error) waits as a {@link DelayedFetch}
+ * in the {@link PartitionManager#fetchPurgatory()} until appends to its partitions make min.bytes readable or
+ * max.wait.ms passes; then it is read again and answered. max.wait.ms <= 0, min.bytes <= 0 or no partitions
+ * answer at once.
  *
  * <p>Reads run on the {@link PartitionManager}'s I/O executor of the client connection, never on the network
  * thread; records are references into segment files, sent zero-copy by the response encoder. Thread-safe.
  */
 public final class FetchHandler implements ApiHandler<FetchRequest> {
-    static final short FIRST_TOPIC_ID_VERSION = 13;
     private static final byte READ_COMMITTED = 1;
 
     private final BrokerMetadata metadata;
     private final PartitionManager partitions;
     private final FetchReader reader;
+    private final FetchSessionCache sessions;
 
     public FetchHandler(BrokerMetadata metadata, PartitionManager partitions) {
         this.metadata = metadata;
         this.partitions = partitions;
         this.reader = new FetchReader(metadata, partitions);
+        this.sessions = FetchSessionCache.fromBrokerProperties(metadata.config().originals());
     }
 
     @Override
@@ -51,76 +63,57 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
     @Override
     public CompletableFuture<FetchResponse> handle(RequestContext context, FetchRequest request) {
         short version = context.apiVersion();
-        return CompletableFuture.supplyAsync(() -> answer(request, version),
-                partitions.ioExecutor(context.clientAddress()));
+        ExecutorService executor = partitions.ioExecutor(context.clientAddress());
+        CompletableFuture<FetchResponse> result = new CompletableFuture<>();
+        executor.execute(() -> {
+            try {
+                fetch(request, version, executor, result);
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
     }
 
-    private FetchResponse answer(FetchRequest request, short version) {
-        List<FetchPartition> fetches = partitionsOf(request, version >= FIRST_TOPIC_ID_VERSION);
+    private void fetch(FetchRequest request, short version, ExecutorService executor,
+                       CompletableFuture<FetchResponse> result) {
+        FetchContext context = sessions.newContext(request, version, metadata.image());
+        if (context.error() != ErrorCode.NONE) {
+            result.complete(context.response(List.of(), false));
+            return;
+        }
         FetchReader.Reader who = new FetchReader.Reader(replicaId(request), request.isolationLevel() == READ_COMMITTED);
+        List<FetchPartition> fetches = context.partitions();
         List<FetchReader.Result> results = reader.read(fetches, request.maxBytes(), who);
-        return response(results, who.readCommitted()).setSessionId(0);
+        if (request.maxWaitMs() <= 0 || fetches.isEmpty() || FetchReader.satisfied(results, request.minBytes())) {
+            result.complete(context.response(results, who.readCommitted()));
+            return;
+        }
+        Runnable respond = () -> {
+            try {
+                result.complete(context.response(reader.read(fetches, request.maxBytes(), who), who.readCommitted()));
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        };
+        DelayedFetch delayed = new DelayedFetch(request.maxWaitMs(), fetches, request.minBytes(), reader, who,
+                executor, respond);
+        partitions.fetchPurgatory().tryCompleteElseWatch(delayed, keys(fetches));
     }
 
-    static int replicaId(FetchRequest request) {
+    private static List<TopicPartition> keys(List<FetchPartition> fetches) {
+        Set<TopicPartition> keys = new LinkedHashSet<>();
+        for (FetchPartition p : fetches) {
+            if (p.topic() != null) {
+                keys.add(new TopicPartition(p.topic(), p.partition()));
+            }
+        }
+        return new ArrayList<>(keys);
+    }
+
+    private static int replicaId(FetchRequest request) {
         return request.replicaState() != null && request.replicaState().replicaId() >= 0
                 ? request.replicaState().replicaId() : request.replicaId();
-    }
-
-    private List<FetchPartition> partitionsOf(FetchRequest request, boolean byId) {
-        MetadataImage image = metadata.image();
-        List<FetchPartition> fetches = new ArrayList<>();
-        for (FetchTopic t : request.topics()) {
-            String name = byId ? nameOf(image, t.topicId()) : t.topic();
-            Uuid id = byId ? t.topicId() : Uuid.ZERO;
-            for (FetchRequest.FetchPartition p : t.partitions()) {
-                fetches.add(new FetchPartition(name, id, p.partition(), p.fetchOffset(), p.partitionMaxBytes(),
-                        p.currentLeaderEpoch(), p.lastFetchedEpoch()));
-            }
-        }
-        return fetches;
-    }
-
-    private static String nameOf(MetadataImage image, Uuid id) {
-        TopicImage topic = id == null ? null : image.topic(id);
-        return topic == null ? null : topic.name();
-    }
-
-    /** The response for {@code results}, consecutive partitions of one topic grouped under it. */
-    static FetchResponse response(List<FetchReader.Result> results, boolean readCommitted) {
-        List<FetchableTopicResponse> topics = new ArrayList<>();
-        FetchableTopicResponse current = null;
-        for (FetchReader.Result r : results) {
-            FetchPartition p = r.partition();
-            if (current == null || !sameTopic(current, p)) {
-                current = new FetchableTopicResponse().setTopic(p.topic() == null ? "" : p.topic())
-                        .setTopicId(p.topicId()).setPartitions(new ArrayList<>());
-                topics.add(current);
-            }
-            current.partitions().add(partitionData(r, readCommitted));
-        }
-        return new FetchResponse().setErrorCode(ErrorCode.NONE.code()).setResponses(topics);
-    }
-
-    private static boolean sameTopic(FetchableTopicResponse t, FetchPartition p) {
-        return t.topicId().equals(p.topicId()) && t.topic().equals(p.topic() == null ? "" : p.topic());
-    }
-
-    private static PartitionData partitionData(FetchReader.Result r, boolean readCommitted) {
-        PartitionData d = new PartitionData().setPartitionIndex(r.partition().partition())
-                .setErrorCode(r.error().code()).setHighWatermark(r.highWatermark())
-                .setLastStableOffset(r.lastStableOffset()).setLogStartOffset(r.logStartOffset())
-                .setAbortedTransactions(readCommitted && r.error() == ErrorCode.NONE ? new ArrayList<>() : null)
-                .setPreferredReadReplica(-1).setRecords(r.records());
-        if (r.divergingEpoch() != null) {
-            d.setDivergingEpoch(new FetchResponse.EpochEndOffset().setEpoch(r.divergingEpoch().epoch())
-                    .setEndOffset(r.divergingEpoch().endOffset()));
-        }
-        if (r.leaderId() >= 0) {
-            d.setCurrentLeader(new FetchResponse.LeaderIdAndEpoch().setLeaderId(r.leaderId())
-                    .setLeaderEpoch(r.leaderEpoch()));
-        }
-        return d;
     }
 
     @Override

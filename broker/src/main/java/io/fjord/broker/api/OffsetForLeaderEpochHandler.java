@@ -25,7 +25,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Answers OffsetForLeaderEpoch (API 23, v2-4): for each partition, the largest leader epoch at or below the
  * requested one and the offset where it ended ({@link PartitionLog#endOffsetForEpoch}; the log end offset for
- * the latest epoch; -1/-1 when no epoch at or below it is known). Consumers use it to validate their position
+ * the latest epoch; -1/-1, as Kafka, for an epoch above the latest or when no epoch at or below it is known). Consumers use it to validate their position
  * after a leader change (KIP-320), followers to find where to truncate.
  *
  * <p>Per-partition errors as Kafka: UNKNOWN_TOPIC_OR_PARTITION, NOT_LEADER_OR_FOLLOWER (this node does not lead

@@ -312,7 +312,8 @@ public final class ConfigDescriber {
         Map<String, String> asTopic = new LinkedHashMap<>();
         for (TopicConfigs.Definition def : TopicConfigs.DEFINITIONS.values()) {
             for (String key : def.brokerSynonyms()) {
-                if (changed.containsKey(key) && changed.get(key) != null && !LogConfig.BROKER_KEYS.containsKey(def.name())) {
+                boolean checkedAsTopic = !LogConfig.BROKER_KEYS.containsKey(def.name()) || def.name().equals("segment.bytes");
+                if (changed.containsKey(key) && changed.get(key) != null && checkedAsTopic) {
                     asTopic.put(def.name(), changed.get(key));
                 }
             }

@@ -9,6 +9,7 @@ import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.PartitionImage;
 import io.fjord.metadata.TopicImage;
 import io.fjord.protocol.ErrorCode;
+import io.fjord.protocol.Uuid;
 import io.fjord.protocol.records.FileRecordsBuf;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -18,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Reads the partitions of a fetch from the logs this node leads, with Kafka's checks and limits: per partition
@@ -33,17 +35,31 @@ import java.util.Optional;
  * <p>Limits: each partition at most its partition max bytes and what is left of the response max bytes,
  * except that the first partition with data gets its first batch whole even if larger (as Kafka does).
  * Records are {@link FileRecordsBuf}s: references into segment files, read by nobody until the socket sends
- * them. Runs on I/O threads (index lookups touch the disk). Thread-safe; stateless.
+ * them. Runs on I/O threads and the fetch wake-up thread (index lookups touch the disk), never on network
+ * threads. Thread-safe; stateless.
  */
 public final class FetchReader {
     private static final Logger LOG = LoggerFactory.getLogger(FetchReader.class);
 
-    private final BrokerMetadata metadata;
-    private final PartitionManager partitions;
+    /** Finds the log of a partition this node leads (created if missing), or empty. */
+    @FunctionalInterface
+    public interface Logs {
+        Optional<PartitionLog> leaderLog(String topic, int partition);
+    }
+
+    private final Supplier<MetadataImage> images;
+    private final int nodeId;
+    private final Logs logs;
 
     public FetchReader(BrokerMetadata metadata, PartitionManager partitions) {
-        this.metadata = metadata;
-        this.partitions = partitions;
+        this(metadata::image, metadata.nodeId(), partitions::leaderLog);
+    }
+
+    /** A reader of {@code logs} that checks requests against the current image of {@code images} as node {@code nodeId}. */
+    public FetchReader(Supplier<MetadataImage> images, int nodeId, Logs logs) {
+        this.images = images;
+        this.nodeId = nodeId;
+        this.logs = logs;
     }
 
     /** The outcome of reading one partition; {@code records} is never null (empty when there is none). */
@@ -64,7 +80,7 @@ public final class FetchReader {
 
     /** Reads {@code fetches} in order within {@code maxBytes} in total. */
     public List<Result> read(List<FetchPartition> fetches, int maxBytes, Reader reader) {
-        MetadataImage image = metadata.image();
+        MetadataImage image = images.get();
         List<Result> results = new ArrayList<>(fetches.size());
         int left = Math.max(0, maxBytes);
         boolean minOneBatch = true;
@@ -79,18 +95,51 @@ public final class FetchReader {
         return results;
     }
 
+    /**
+     * Whether a delayed fetch of {@code fetches} can be answered now: at least {@code minBytes} are readable in
+     * total (each partition within its own limit), or some partition has an error or a diverging epoch.
+     */
+    public boolean satisfied(List<FetchPartition> fetches, int minBytes, Reader reader) {
+        MetadataImage image = images.get();
+        long bytes = 0;
+        for (FetchPartition p : fetches) {
+            Result r = readPartition(image, p, Math.max(0, p.maxBytes()), true, reader);
+            if (r.error() != ErrorCode.NONE || r.divergingEpoch() != null) {
+                return true;
+            }
+            bytes += r.bytes();
+            if (bytes >= minBytes) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether an immediate read already answers the fetch (see {@link #satisfied}). */
+    public static boolean satisfied(List<Result> results, int minBytes) {
+        long bytes = 0;
+        for (Result r : results) {
+            if (r.error() != ErrorCode.NONE || r.divergingEpoch() != null) {
+                return true;
+            }
+            bytes += r.bytes();
+        }
+        return bytes >= minBytes;
+    }
+
     private Result readPartition(MetadataImage image, FetchPartition p, int maxBytes, boolean minOneBatch,
                                  Reader reader) {
         TopicImage topic = p.topic() == null ? null : image.topic(p.topic());
-        if (topic == null || !p.topicId().equals(io.fjord.protocol.Uuid.ZERO) && !topic.id().equals(p.topicId())) {
-            return error(p, p.topic() == null || !p.topicId().equals(io.fjord.protocol.Uuid.ZERO)
-                    ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, -1, -1);
+        boolean byId = !p.topicId().equals(Uuid.ZERO);
+        if (topic == null || byId && !topic.id().equals(p.topicId())) {
+            return error(p, p.topic() == null || byId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+                    -1, -1);
         }
         PartitionImage partition = topic.partition(p.partition());
         if (partition == null) {
             return error(p, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, -1, -1);
         }
-        if (partition.leader() != metadata.nodeId()
+        if (partition.leader() != nodeId
                 || reader.isFollower() && !partition.replicas().contains(reader.replicaId())) {
             return error(p, ErrorCode.NOT_LEADER_OR_FOLLOWER, partition.leader(), partition.leaderEpoch());
         }
@@ -101,7 +150,7 @@ public final class FetchReader {
             return error(p, ErrorCode.UNKNOWN_LEADER_EPOCH, partition.leader(), partition.leaderEpoch());
         }
         try {
-            Optional<PartitionLog> found = partitions.leaderLog(topic.name(), p.partition());
+            Optional<PartitionLog> found = logs.leaderLog(topic.name(), p.partition());
             if (found.isEmpty()) {
                 return error(p, ErrorCode.NOT_LEADER_OR_FOLLOWER, partition.leader(), partition.leaderEpoch());
             }

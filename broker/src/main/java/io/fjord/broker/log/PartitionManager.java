@@ -2,6 +2,7 @@ package io.fjord.broker.log;
 
 import io.fjord.broker.config.ConfigDescriber;
 import io.fjord.broker.metadata.BrokerMetadata;
+import io.fjord.log.KafkaStorageException;
 import io.fjord.log.LogConfig;
 import io.fjord.log.LogDirOfflineListener;
 import io.fjord.log.LogEnvironment;
@@ -14,16 +15,22 @@ import io.fjord.log.TopicPartition;
 import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.PartitionImage;
 import io.fjord.metadata.TopicImage;
+import io.fjord.replication.DelayedOperationPurgatory;
+import io.fjord.replication.Timer;
+import io.fjord.protocol.records.RecordBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.fjord.protocol.Uuid;
 
+import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -34,7 +41,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * demand, so a request that races the image listener still finds it. Each log's {@link LogConfig} is the
  * topic's configs in the image over the broker's log.* defaults (static, then dynamic broker configs, see
  * {@link ConfigDescriber}); when an image changes them, live logs get the new config
- * ({@link LogManager#updateConfig}).
+ * ({@link LogManager#updateConfig}). Partitions created after this node started following the image are new:
+ * their logs go to an online directory even while another is offline (Kafka's isNew); others are not created
+ * while a directory that may hold them is offline.
  *
  * <p>Each log's dir holds a {@link PartitionMetadataFile} with its topic id, written when the log is first used
  * for a topic. A log whose file names another id than the image's topic of that name is stale (the topic was
@@ -45,6 +54,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * threads, one chosen per key (a client connection), so the requests of one connection are appended in the
  * order they arrived (idempotent producers pipeline batches with consecutive sequences), never on network
  * threads.
+ *
+ * <p>It owns the purgatory of delayed fetches ({@link #fetchPurgatory()}, keyed by partition): an append to a
+ * log (or a change of its start or end by DeleteRecords or truncation) wakes the fetches waiting on that
+ * partition. The log's listener only notes the partition (it runs under the log's lock); one wake-up thread
+ * checks the waiting fetches, so bursts of appends coalesce into one check.
  *
  * <p>Lifecycle: {@link #open()} after the metadata quorum started, {@link #close()} after the listeners closed
  * and before the quorum stops. Thread-safety: thread-safe.
@@ -63,6 +77,11 @@ public final class PartitionManager implements AutoCloseable {
     private final Map<String, Uuid> topicIds = new ConcurrentHashMap<>();
     /** The topic id each log's partition.metadata is known to hold (checked or written since open). */
     private final Map<TopicPartition, Uuid> idsOnDisk = new ConcurrentHashMap<>();
+    private final Set<TopicPartition> pendingWakeUps = ConcurrentHashMap.newKeySet();
+    private volatile DelayedOperationPurgatory<TopicPartition> fetchPurgatory;
+    private ExecutorService wakeUps;
+    /** The last image the logs were brought in step with (guarded by this); null before the first. */
+    private MetadataImage reconciled;
 
     public PartitionManager(BrokerMetadata metadata) {
         this.metadata = metadata;
@@ -84,8 +103,14 @@ public final class PartitionManager implements AutoCloseable {
         LogManagerConfig config = LogManagerConfig.fromBrokerProperties(withLogDirs(brokerProps));
         LogDirOfflineListener offline = (dir, partitions) ->
                 LOG.error("Log directory {} is offline; partitions {} are unavailable", dir, partitions);
+        fetchPurgatory = new DelayedOperationPurgatory<>("fetch", Timer.system("fjord-fetch-expiry"));
+        wakeUps = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "fjord-fetch-wakeup");
+            t.setDaemon(true);
+            return t;
+        });
         logManager = LogManager.open(config, new LogEnvironment(Time.SYSTEM, scheduler), this::logConfig,
-                LogManager.ListenerFactory.NONE, offline);
+                (tp, dir) -> new WakeUpListener(tp), offline);
         int threads = Integer.parseInt(brokerProps.getOrDefault("num.io.threads", "8"));
         AtomicInteger n = new AtomicInteger();
         ioExecutors = new ExecutorService[Math.max(1, threads)];
@@ -107,6 +132,54 @@ public final class PartitionManager implements AutoCloseable {
                 metadata.config().logDirs().stream().map(Object::toString).toList()));
         copy.remove("log.dir");
         return copy;
+    }
+
+    /** The purgatory where fetches wait for data (min.bytes) until max.wait.ms, keyed by partition. */
+    public DelayedOperationPurgatory<TopicPartition> fetchPurgatory() {
+        DelayedOperationPurgatory<TopicPartition> p = fetchPurgatory;
+        if (p == null) {
+            throw new IllegalStateException("the partition manager is not open");
+        }
+        return p;
+    }
+
+    /** Tells the fetch purgatory that a log changed; runs under that log's lock, so it only queues a check. */
+    private final class WakeUpListener implements PartitionLog.Listener {
+        private final TopicPartition partition;
+
+        WakeUpListener(TopicPartition partition) {
+            this.partition = partition;
+        }
+
+        @Override
+        public void onAppend(RecordBatch batch) {
+            wakeUp(partition);
+        }
+
+        @Override
+        public void onTruncate(long logEndOffset) {
+            wakeUp(partition);
+        }
+
+        @Override
+        public void onLogStartOffset(long logStartOffset) {
+            wakeUp(partition);
+        }
+    }
+
+    private void wakeUp(TopicPartition partition) {
+        DelayedOperationPurgatory<TopicPartition> purgatory = fetchPurgatory;
+        if (purgatory == null || purgatory.watched(partition) == 0 || !pendingWakeUps.add(partition)) {
+            return;
+        }
+        try {
+            wakeUps.execute(() -> {
+                pendingWakeUps.remove(partition);
+                purgatory.checkAndComplete(partition);
+            });
+        } catch (RejectedExecutionException e) {
+            pendingWakeUps.remove(partition);
+        }
     }
 
     /** The single-threaded executor for work keyed by {@code key}: equal keys run in submission order. */
@@ -164,7 +237,7 @@ public final class PartitionManager implements AutoCloseable {
                 return existing;
             }
         }
-        return Optional.of(logFor(logManager(), tp, t.id(), logConfig(topic)));
+        return Optional.of(logFor(logManager(), tp, t.id(), logConfig(topic), false));
     }
 
     /**
@@ -172,12 +245,17 @@ public final class PartitionManager implements AutoCloseable {
      * another id is deleted first (left behind by a deleted topic of the same name); a missing log is created;
      * the log's partition.metadata is written if it lacks one.
      */
-    private synchronized PartitionLog logFor(LogManager m, TopicPartition tp, Uuid topicId, LogConfig config) {
+    private synchronized PartitionLog logFor(LogManager m, TopicPartition tp, Uuid topicId, LogConfig config,
+                                             boolean isNew) {
         deleteIfStale(m, tp, topicId);
-        PartitionLog log = m.getOrCreateLog(tp, config);
+        PartitionLog log = m.getOrCreateLog(tp, config, isNew);
         if (!topicId.equals(idsOnDisk.get(tp))) {
-            PartitionMetadataFile.write(log.dir(), topicId);
-            idsOnDisk.put(tp, topicId);
+            try {
+                PartitionMetadataFile.write(log.dir(), topicId);
+                idsOnDisk.put(tp, topicId);
+            } catch (UncheckedIOException e) {
+                LOG.warn("Cannot record the topic id of {} (tried again on its next use): {}", tp, e.getMessage());
+            }
         }
         return log;
     }
@@ -227,24 +305,20 @@ public final class PartitionManager implements AutoCloseable {
     }
 
     private synchronized void reconcile(LogManager m, MetadataImage image) {
-        if (closed) {
+        if (closed || (reconciled != null && image.offset() <= reconciled.offset())) {
             return;
         }
+        MetadataImage previous = reconciled;
+        reconciled = image;
         try {
             for (TopicImage topic : image.topicsByName().values()) {
                 adoptTopicId(m, topic);
+                LogConfig config = configs.logConfig(image, topic.name());
+                TopicImage before = previous == null ? null : previous.topic(topic.id());
                 for (PartitionImage p : topic.partitions().values()) {
                     if (p.leader() == metadata.nodeId()) {
-                        TopicPartition tp = new TopicPartition(topic.name(), p.partition());
-                        LogConfig config = configs.logConfig(image, topic.name());
-                        PartitionLog log = logFor(m, tp, topic.id(), config);
-                        if (!log.config().equals(config)) {
-                            LOG.info("The config of {} changed: {}", tp, config);
-                            m.updateConfig(tp, config);
-                        }
-                        if (log.latestEpoch().orElse(-1) < p.leaderEpoch()) {
-                            log.assignEpochStartOffset(p.leaderEpoch()); // as Kafka's makeLeader
-                        }
+                        boolean isNew = previous != null && (before == null || before.partition(p.partition()) == null);
+                        leadPartition(m, new TopicPartition(topic.name(), p.partition()), topic.id(), p, config, isNew);
                     }
                 }
             }
@@ -263,6 +337,28 @@ public final class PartitionManager implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.warn("Could not bring the logs in step with metadata offset {}", image.offset(), e);
+        }
+    }
+
+    /**
+     * Makes sure this node's log of a partition it leads exists with {@code config} and knows the leader epoch. A
+     * partition {@code isNew} (created after this node started following the image) gets its log in an online
+     * directory even while another directory is offline, as Kafka places new partitions; a failure affects only
+     * this partition.
+     */
+    private void leadPartition(LogManager m, TopicPartition tp, Uuid topicId, PartitionImage p, LogConfig config,
+                               boolean isNew) {
+        try {
+            PartitionLog log = logFor(m, tp, topicId, config, isNew);
+            if (!log.config().equals(config)) {
+                LOG.info("The config of {} changed: {}", tp, config);
+                m.updateConfig(tp, config);
+            }
+            if (log.latestEpoch().orElse(-1) < p.leaderEpoch()) {
+                log.assignEpochStartOffset(p.leaderEpoch()); // as Kafka's makeLeader
+            }
+        } catch (KafkaStorageException e) {
+            LOG.warn("The log of {} is unavailable: {}", tp, e.getMessage());
         }
     }
 
@@ -292,6 +388,10 @@ public final class PartitionManager implements AutoCloseable {
             }
             closed = true;
             m = logManager;
+        }
+        if (fetchPurgatory != null) {
+            fetchPurgatory.close();
+            wakeUps.shutdownNow();
         }
         if (ioExecutors != null) {
             for (ExecutorService e : ioExecutors) {
