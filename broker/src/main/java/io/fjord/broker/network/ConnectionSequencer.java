@@ -22,9 +22,10 @@ import java.util.concurrent.CompletionException;
  * queue drains.
  *
  * <p>A dispatch that fails ({@link CloseConnectionException}: a request without response failed) closes the
- * connection, as Kafka does for Produce with acks=0.
+ * connection, as Kafka does for Produce with acks=0; requests queued behind it are dropped unhandled, since
+ * a connection the broker closes itself stops there.
  *
- * <p>Requests read before the connection closed are still handled, in order, and their responses dropped,
+ * <p>Requests read before the client closed the connection are still handled, in order, and their responses dropped,
  * as Kafka handles every complete request it received: an acks=0 producer that closes right after sending
  * loses no records.
  *
@@ -99,6 +100,7 @@ public final class ConnectionSequencer extends ChannelInboundHandlerAdapter {
                 LOG.error("Closing connection: no response could be built for {}", request.context(), failure);
             }
             inFlight = false;
+            dropQueued();
             ctx.close();
             return;
         }
@@ -121,6 +123,13 @@ public final class ConnectionSequencer extends ChannelInboundHandlerAdapter {
             inFlight = false;
             dispatchNext(ctx);
         });
+    }
+
+    private void dropQueued() {
+        Request request;
+        while ((request = queued.poll()) != null) {
+            request.release();
+        }
     }
 
     @Override
