@@ -2,7 +2,9 @@
 """Minimal raw Kafka-protocol client for scripts (no Kafka libraries): only what scripts/startup-time needs.
 
   kafka-raw.py wait-api-versions PORT T0_NS TIMEOUT_S   poll until ApiVersions v0 is answered with no error;
-                                                       print the ms from T0_NS (CLOCK_REALTIME ns) to the answer
+                                                       print the ms from T0_NS (CLOCK_REALTIME ns) to the answer,
+                                                       then the ms to the answer of a Metadata v1 request sent
+                                                       right after it (the broker holds it until it is ready)
   kafka-raw.py populate PORT TOPICS PARTITIONS RECORDS  create topics t0..tN-1 (CreateTopics v2) and produce
                                                        RECORDS records to each partition (Produce v3, acks=1)
 """
@@ -76,7 +78,10 @@ def wait_api_versions(port, t0_ns, timeout_s):
                 body = request(sock, 18, 0, 1, b"")
                 if struct.unpack(">h", body[:2])[0] != 0:
                     raise IOError("ApiVersions error %d" % struct.unpack(">h", body[:2])[0])
-                print((time.time_ns() - t0_ns) // 1_000_000)
+                api_versions_ms = (time.time_ns() - t0_ns) // 1_000_000
+                sock.settimeout(max(1.0, deadline - time.time()))
+                request(sock, 3, 1, 2, struct.pack(">i", 0))
+                print(api_versions_ms, (time.time_ns() - t0_ns) // 1_000_000)
                 return 0
         except (OSError, IOError):
             time.sleep(0.005)
