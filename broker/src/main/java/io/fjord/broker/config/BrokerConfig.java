@@ -88,8 +88,8 @@ public final class BrokerConfig {
     private BrokerConfig(Map<String, String> props) {
         originals = Map.copyOf(props);
         for (String key : new TreeSet<>(props.keySet())) {
-            if (!KNOWN.contains(key) && !key.startsWith("log.") && !key.startsWith("num.recovery.")
-                    && !key.startsWith("producer.id.")) {
+            if (!KNOWN.contains(key) && !ConfigDescriber.isKnownBrokerConfig(key) && !key.startsWith("log.")
+                    && !key.startsWith("num.recovery.") && !key.startsWith("producer.id.")) {
                 LOG.info("Ignoring configuration '{}': not used by this broker", key);
             }
         }

@@ -101,6 +101,8 @@ public final class ConfigDescriber {
         staticKey(keys, "auto.create.topics.enable", Type.BOOLEAN, "true", "Create topics on first use.");
         staticKey(keys, "num.recovery.threads.per.data.dir", Type.INT, "2",
                 "Threads per log directory recovering logs at startup and flushing at shutdown.");
+        staticKey(keys, "max.incremental.fetch.session.cache.slots", Type.INT, "1000",
+                "Incremental fetch sessions (KIP-227) this broker keeps at most.");
         staticKey(keys, "log.retention.check.interval.ms", Type.LONG, "300000", "How often retention runs.");
         return java.util.Collections.unmodifiableMap(keys);
     }
