@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * Answers the legacy AlterConfigs (API 33, v0-2): each resource's dynamic configs are replaced by exactly
@@ -38,51 +38,11 @@ public final class AlterConfigsHandler implements ApiHandler<AlterConfigsRequest
     @Override
     public CompletableFuture<AlterConfigsResponse> handle(RequestContext context, AlterConfigsRequest request) {
         List<AlterConfigsResource> resources = request.resources();
-        ConfigChanges.checkTypes(resources.stream().map(AlterConfigsResource::resourceType).toList());
-        Set<Integer> duplicates = ConfigChanges.duplicates(
-                resources.stream().map(r -> r.resourceType() + "/" + r.resourceName()).toList());
-        List<CompletableFuture<ApiException>> outcomes = new ArrayList<>();
-        for (int i = 0; i < resources.size(); i++) {
-            AlterConfigsResource r = resources.get(i);
-            ApiException early = null;
-            if (duplicates.contains(i)) {
-                early = new ApiException(ErrorCode.INVALID_REQUEST, "Each resource must appear at most once.");
-            } else if (r.resourceType() == ConfigChanges.BROKER_LOGGER) {
-                early = new ApiException(ErrorCode.INVALID_REQUEST,
-                        "AlterConfigs does not support the resource type BROKER_LOGGER");
-            } else {
-                try {
-                    ConfigChanges.checkNoDuplicateKeys(r.configs().stream().map(AlterableConfig::name).toList());
-                    for (AlterableConfig c : r.configs()) {
-                        if (c.value() == null) {
-                            throw new ApiException(ErrorCode.INVALID_CONFIG,
-                                    "Null value not supported for configs: " + c.name());
-                        }
-                    }
-                } catch (ApiException e) {
-                    early = e;
-                }
-            }
-            if (early != null) {
-                outcomes.add(CompletableFuture.completedFuture(early));
-                continue;
-            }
-            Map<String, String> wanted = new HashMap<>();
-            r.configs().forEach(c -> wanted.put(c.name(), c.value()));
-            outcomes.add(changes.alter(r.resourceType(), r.resourceName(), current -> {
-                Map<String, String> change = new HashMap<>(wanted);
-                current.keySet().forEach(k -> {
-                    if (!wanted.containsKey(k)) {
-                        change.put(k, null);
-                    }
-                });
-                return change;
-            }, request.validateOnly()));
-        }
-        return CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
+        return changes.alterEach(resources, AlterConfigsResource::resourceType, AlterConfigsResource::resourceName,
+                AlterConfigsHandler::check, AlterConfigsHandler::replaceAll, request.validateOnly()).thenApply(outcomes -> {
             List<AlterConfigsResourceResponse> out = new ArrayList<>();
             for (int i = 0; i < resources.size(); i++) {
-                ApiException e = outcomes.get(i).join();
+                ApiException e = outcomes.get(i);
                 out.add(new AlterConfigsResourceResponse().setResourceType(resources.get(i).resourceType())
                         .setResourceName(resources.get(i).resourceName())
                         .setErrorCode(e == null ? ErrorCode.NONE.code() : e.errorCode().code())
@@ -90,6 +50,33 @@ public final class AlterConfigsHandler implements ApiHandler<AlterConfigsRequest
             }
             return new AlterConfigsResponse().setResponses(out);
         });
+    }
+
+    private static void check(AlterConfigsResource r) {
+        if (r.resourceType() == ConfigChanges.BROKER_LOGGER) {
+            throw new ApiException(ErrorCode.INVALID_REQUEST, "AlterConfigs does not support the resource type BROKER_LOGGER");
+        }
+        ConfigChanges.checkNoDuplicateKeys(r.configs().stream().map(AlterableConfig::name).toList());
+        for (AlterableConfig c : r.configs()) {
+            if (c.value() == null) {
+                throw new ApiException(ErrorCode.INVALID_CONFIG, "Null value not supported for configs: " + c.name());
+            }
+        }
+    }
+
+    /** The change that makes the resource's dynamic configs exactly those of {@code r}: the rest are deleted. */
+    private static Function<Map<String, String>, Map<String, String>> replaceAll(AlterConfigsResource r) {
+        Map<String, String> wanted = new HashMap<>();
+        r.configs().forEach(c -> wanted.put(c.name(), c.value()));
+        return current -> {
+            Map<String, String> change = new HashMap<>(wanted);
+            current.keySet().forEach(k -> {
+                if (!wanted.containsKey(k)) {
+                    change.put(k, null);
+                }
+            });
+            return change;
+        };
     }
 
     @Override

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -70,6 +71,39 @@ final class ConfigChanges {
         if (new java.util.HashSet<>(keys).size() != keys.size()) {
             throw new ApiException(ErrorCode.INVALID_REQUEST, "Error due to duplicate config keys");
         }
+    }
+
+    /**
+     * Alters each of {@code resources} on its own, as AlterConfigs and IncrementalAlterConfigs do: first the whole
+     * request fails if a type is unknown ({@link #checkTypes}); then a resource named twice (type and name) gets
+     * INVALID_REQUEST, one {@code check} throws an {@link ApiException} for gets that, and the others are
+     * {@link #alter}ed with the change {@code changeOf} gives for them. The future holds each resource's outcome
+     * in request order (null on success) and never completes exceptionally.
+     */
+    <R> CompletableFuture<List<ApiException>> alterEach(List<R> resources, Function<R, Byte> type,
+                                                        Function<R, String> name, Consumer<R> check,
+                                                        Function<R, Function<Map<String, String>, Map<String, String>>> changeOf,
+                                                        boolean validateOnly) {
+        checkTypes(resources.stream().map(type).toList());
+        Set<Integer> duplicates = duplicates(resources.stream().map(r -> type.apply(r) + "/" + name.apply(r)).toList());
+        List<CompletableFuture<ApiException>> outcomes = new ArrayList<>();
+        for (int i = 0; i < resources.size(); i++) {
+            R r = resources.get(i);
+            if (duplicates.contains(i)) {
+                outcomes.add(CompletableFuture.completedFuture(new ApiException(ErrorCode.INVALID_REQUEST,
+                        "Each resource must appear at most once.")));
+                continue;
+            }
+            try {
+                check.accept(r);
+            } catch (ApiException e) {
+                outcomes.add(CompletableFuture.completedFuture(e));
+                continue;
+            }
+            outcomes.add(alter(type.apply(r), name.apply(r), changeOf.apply(r), validateOnly));
+        }
+        return CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new))
+                .thenApply(ignored -> outcomes.stream().map(CompletableFuture::join).toList());
     }
 
     /**

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -47,32 +46,14 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler<Incremen
     public CompletableFuture<IncrementalAlterConfigsResponse> handle(RequestContext context,
                                                                      IncrementalAlterConfigsRequest request) {
         List<AlterConfigsResource> resources = request.resources();
-        ConfigChanges.checkTypes(resources.stream().map(AlterConfigsResource::resourceType).toList());
-        Set<Integer> duplicates = ConfigChanges.duplicates(
-                resources.stream().map(r -> r.resourceType() + "/" + r.resourceName()).toList());
-        List<CompletableFuture<ApiException>> outcomes = new ArrayList<>();
-        for (int i = 0; i < resources.size(); i++) {
-            AlterConfigsResource r = resources.get(i);
-            if (duplicates.contains(i)) {
-                outcomes.add(CompletableFuture.completedFuture(new ApiException(ErrorCode.INVALID_REQUEST,
-                        "Each resource must appear at most once.")));
-                continue;
-            }
-            try {
-                check(r);
-            } catch (ApiException e) {
-                outcomes.add(CompletableFuture.completedFuture(e));
-                continue;
-            }
-            List<AlterableConfig> ops = List.copyOf(r.configs());
-            byte type = r.resourceType();
-            outcomes.add(changes.alter(type, r.resourceName(), current -> apply(type, ops, current),
-                    request.validateOnly()));
-        }
-        return CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
+        return changes.alterEach(resources, AlterConfigsResource::resourceType, AlterConfigsResource::resourceName,
+                IncrementalAlterConfigsHandler::check, r -> {
+                    List<AlterableConfig> ops = List.copyOf(r.configs());
+                    return current -> apply(r.resourceType(), ops, current);
+                }, request.validateOnly()).thenApply(outcomes -> {
             List<AlterConfigsResourceResponse> out = new ArrayList<>();
             for (int i = 0; i < resources.size(); i++) {
-                ApiException e = outcomes.get(i).join();
+                ApiException e = outcomes.get(i);
                 out.add(new AlterConfigsResourceResponse().setResourceType(resources.get(i).resourceType())
                         .setResourceName(resources.get(i).resourceName())
                         .setErrorCode(e == null ? ErrorCode.NONE.code() : e.errorCode().code())

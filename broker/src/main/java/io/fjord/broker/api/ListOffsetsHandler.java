@@ -5,7 +5,6 @@ import io.fjord.broker.metadata.BrokerMetadata;
 import io.fjord.log.PartitionLog;
 import io.fjord.log.TimestampAndOffset;
 import io.fjord.metadata.MetadataImage;
-import io.fjord.metadata.PartitionImage;
 import io.fjord.metadata.TopicImage;
 import io.fjord.protocol.ApiKey;
 import io.fjord.protocol.ErrorCode;
@@ -15,8 +14,6 @@ import io.fjord.protocol.message.ListOffsetsRequest.ListOffsetsTopic;
 import io.fjord.protocol.message.ListOffsetsResponse;
 import io.fjord.protocol.message.ListOffsetsResponse.ListOffsetsPartitionResponse;
 import io.fjord.protocol.message.ListOffsetsResponse.ListOffsetsTopicResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -40,7 +37,6 @@ import java.util.concurrent.CompletableFuture;
  * Thread-safe.
  */
 public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> {
-    private static final Logger LOG = LoggerFactory.getLogger(ListOffsetsHandler.class);
     static final long LATEST = -1;
     static final long EARLIEST = -2;
     static final long MAX_TIMESTAMP = -3;
@@ -96,50 +92,28 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
 
     private ListOffsetsPartitionResponse lookup(TopicImage topic, String name, ListOffsetsPartition p) {
         int index = p.partitionIndex();
-        PartitionImage partition = topic == null ? null : topic.partition(index);
-        if (partition == null) {
-            return error(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-        }
-        if (partition.leader() != metadata.nodeId()) {
-            return error(index, ErrorCode.NOT_LEADER_OR_FOLLOWER);
-        }
-        if (p.currentLeaderEpoch() >= 0 && p.currentLeaderEpoch() < partition.leaderEpoch()) {
-            return error(index, ErrorCode.FENCED_LEADER_EPOCH);
-        }
-        if (p.currentLeaderEpoch() > partition.leaderEpoch()) {
-            return error(index, ErrorCode.UNKNOWN_LEADER_EPOCH);
-        }
-        try {
-            Optional<PartitionLog> found = partitions.leaderLog(name, index);
-            if (found.isEmpty()) {
-                return error(index, ErrorCode.NOT_LEADER_OR_FOLLOWER);
-            }
-            PartitionLog log = found.get();
-            long ts = p.timestamp();
-            ListOffsetsPartitionResponse r = new ListOffsetsPartitionResponse().setPartitionIndex(index)
-                    .setErrorCode(ErrorCode.NONE.code()).setTimestamp(-1).setOffset(-1).setLeaderEpoch(-1);
-            if (ts == EARLIEST || ts == EARLIEST_LOCAL) {
-                r.setOffset(log.logStartOffset()).setLeaderEpoch(log.logStartEpoch().orElse(-1));
-            } else if (ts == LATEST) {
-                r.setOffset(log.logEndOffset()).setLeaderEpoch(partition.leaderEpoch());
-            } else if (ts == LATEST_TIERED || ts == EARLIEST_PENDING_UPLOAD) {
-                r.setOffset(-1);
-            } else {
-                Optional<TimestampAndOffset> hit = ts == MAX_TIMESTAMP ? log.maxTimestampOffset()
-                        : ts < 0 ? Optional.empty() : log.offsetForTimestamp(ts);
-                if (ts < 0 && ts != MAX_TIMESTAMP) {
-                    return error(index, ErrorCode.INVALID_REQUEST);
-                }
-                hit.ifPresent(h -> r.setTimestamp(h.timestamp()).setOffset(h.offset()).setLeaderEpoch(h.leaderEpoch()));
-            }
-            return r;
-        } catch (RuntimeException e) {
-            ErrorCode code = ErrorCode.forException(e);
-            if (code == ErrorCode.UNKNOWN_SERVER_ERROR) {
-                LOG.error("ListOffsets for {}-{} failed", name, index, e);
-            }
-            return error(index, code);
-        }
+        return LeaderLogRead.read(metadata, partitions, "ListOffsets", topic, name, index, p.currentLeaderEpoch(),
+                code -> error(index, code), (partition, log) -> {
+                    long ts = p.timestamp();
+                    ListOffsetsPartitionResponse r = new ListOffsetsPartitionResponse().setPartitionIndex(index)
+                            .setErrorCode(ErrorCode.NONE.code()).setTimestamp(-1).setOffset(-1).setLeaderEpoch(-1);
+                    if (ts == EARLIEST || ts == EARLIEST_LOCAL) {
+                        r.setOffset(log.logStartOffset()).setLeaderEpoch(log.logStartEpoch().orElse(-1));
+                    } else if (ts == LATEST) {
+                        r.setOffset(log.logEndOffset()).setLeaderEpoch(partition.leaderEpoch());
+                    } else if (ts == LATEST_TIERED || ts == EARLIEST_PENDING_UPLOAD) {
+                        r.setOffset(-1);
+                    } else {
+                        Optional<TimestampAndOffset> hit = ts == MAX_TIMESTAMP ? log.maxTimestampOffset()
+                                : ts < 0 ? Optional.empty() : log.offsetForTimestamp(ts);
+                        if (ts < 0 && ts != MAX_TIMESTAMP) {
+                            return error(index, ErrorCode.INVALID_REQUEST);
+                        }
+                        hit.ifPresent(h -> r.setTimestamp(h.timestamp()).setOffset(h.offset())
+                                .setLeaderEpoch(h.leaderEpoch()));
+                    }
+                    return r;
+                });
     }
 
     private static ListOffsetsPartitionResponse error(int index, ErrorCode code) {

@@ -5,7 +5,6 @@ import io.fjord.broker.metadata.BrokerMetadata;
 import io.fjord.log.EpochEndOffset;
 import io.fjord.log.PartitionLog;
 import io.fjord.metadata.MetadataImage;
-import io.fjord.metadata.PartitionImage;
 import io.fjord.metadata.TopicImage;
 import io.fjord.protocol.ApiKey;
 import io.fjord.protocol.ErrorCode;
@@ -14,12 +13,9 @@ import io.fjord.protocol.message.OffsetForLeaderEpochRequest.OffsetForLeaderPart
 import io.fjord.protocol.message.OffsetForLeaderEpochRequest.OffsetForLeaderTopic;
 import io.fjord.protocol.message.OffsetForLeaderEpochResponse;
 import io.fjord.protocol.message.OffsetForLeaderEpochResponse.OffsetForLeaderTopicResult;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -34,8 +30,6 @@ import java.util.concurrent.CompletableFuture;
  * Lookups run on the {@link PartitionManager}'s I/O executor. Thread-safe.
  */
 public final class OffsetForLeaderEpochHandler implements ApiHandler<OffsetForLeaderEpochRequest> {
-    private static final Logger LOG = LoggerFactory.getLogger(OffsetForLeaderEpochHandler.class);
-
     private final BrokerMetadata metadata;
     private final PartitionManager partitions;
 
@@ -72,34 +66,12 @@ public final class OffsetForLeaderEpochHandler implements ApiHandler<OffsetForLe
     private OffsetForLeaderEpochResponse.EpochEndOffset lookup(TopicImage topic, String name,
                                                                OffsetForLeaderPartition p) {
         int index = p.partition();
-        PartitionImage partition = topic == null ? null : topic.partition(index);
-        if (partition == null) {
-            return error(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-        }
-        if (partition.leader() != metadata.nodeId()) {
-            return error(index, ErrorCode.NOT_LEADER_OR_FOLLOWER);
-        }
-        if (p.currentLeaderEpoch() >= 0 && p.currentLeaderEpoch() < partition.leaderEpoch()) {
-            return error(index, ErrorCode.FENCED_LEADER_EPOCH);
-        }
-        if (p.currentLeaderEpoch() > partition.leaderEpoch()) {
-            return error(index, ErrorCode.UNKNOWN_LEADER_EPOCH);
-        }
-        try {
-            Optional<PartitionLog> log = partitions.leaderLog(name, index);
-            if (log.isEmpty()) {
-                return error(index, ErrorCode.NOT_LEADER_OR_FOLLOWER);
-            }
-            EpochEndOffset end = log.get().endOffsetForEpoch(p.leaderEpoch());
-            return new OffsetForLeaderEpochResponse.EpochEndOffset().setPartition(index)
-                    .setErrorCode(ErrorCode.NONE.code()).setLeaderEpoch(end.epoch()).setEndOffset(end.endOffset());
-        } catch (RuntimeException e) {
-            ErrorCode code = ErrorCode.forException(e);
-            if (code == ErrorCode.UNKNOWN_SERVER_ERROR) {
-                LOG.error("OffsetForLeaderEpoch for {}-{} failed", name, index, e);
-            }
-            return error(index, code);
-        }
+        return LeaderLogRead.read(metadata, partitions, "OffsetForLeaderEpoch", topic, name, index,
+                p.currentLeaderEpoch(), code -> error(index, code), (partition, log) -> {
+                    EpochEndOffset end = log.endOffsetForEpoch(p.leaderEpoch());
+                    return new OffsetForLeaderEpochResponse.EpochEndOffset().setPartition(index)
+                            .setErrorCode(ErrorCode.NONE.code()).setLeaderEpoch(end.epoch()).setEndOffset(end.endOffset());
+                });
     }
 
     private static OffsetForLeaderEpochResponse.EpochEndOffset error(int index, ErrorCode code) {
