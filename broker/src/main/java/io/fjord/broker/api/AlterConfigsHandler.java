@@ -37,19 +37,16 @@ public final class AlterConfigsHandler implements ApiHandler<AlterConfigsRequest
 
     @Override
     public CompletableFuture<AlterConfigsResponse> handle(RequestContext context, AlterConfigsRequest request) {
-        List<AlterConfigsResource> resources = request.resources();
-        return changes.alterEach(resources, AlterConfigsResource::resourceType, AlterConfigsResource::resourceName,
-                AlterConfigsHandler::check, AlterConfigsHandler::replaceAll, request.validateOnly()).thenApply(outcomes -> {
-            List<AlterConfigsResourceResponse> out = new ArrayList<>();
-            for (int i = 0; i < resources.size(); i++) {
-                ApiException e = outcomes.get(i);
-                out.add(new AlterConfigsResourceResponse().setResourceType(resources.get(i).resourceType())
-                        .setResourceName(resources.get(i).resourceName())
-                        .setErrorCode(e == null ? ErrorCode.NONE.code() : e.errorCode().code())
-                        .setErrorMessage(e == null ? null : e.getMessage()));
-            }
-            return new AlterConfigsResponse().setResponses(out);
-        });
+        return changes.alterEach(request.resources(), AlterConfigsResource::resourceType,
+                AlterConfigsResource::resourceName, AlterConfigsHandler::check, AlterConfigsHandler::replaceAll,
+                request.validateOnly(), AlterConfigsHandler::result)
+                .thenApply(results -> new AlterConfigsResponse().setResponses(results));
+    }
+
+    private static AlterConfigsResourceResponse result(byte type, String name, ApiException e) {
+        return new AlterConfigsResourceResponse().setResourceType(type).setResourceName(name)
+                .setErrorCode(e == null ? ErrorCode.NONE.code() : e.errorCode().code())
+                .setErrorMessage(e == null ? null : e.getMessage());
     }
 
     private static void check(AlterConfigsResource r) {

@@ -73,17 +73,22 @@ final class ConfigChanges {
         }
     }
 
+    /** Builds one resource's entry of an AlterConfigs-like response; {@code error} is null on success. */
+    interface ResourceResult<T> {
+        T of(byte type, String name, ApiException error);
+    }
+
     /**
      * Alters each of {@code resources} on its own, as AlterConfigs and IncrementalAlterConfigs do: first the whole
      * request fails if a type is unknown ({@link #checkTypes}); then a resource named twice (type and name) gets
      * INVALID_REQUEST, one {@code check} throws an {@link ApiException} for gets that, and the others are
-     * {@link #alter}ed with the change {@code changeOf} gives for them. The future holds each resource's outcome
-     * in request order (null on success) and never completes exceptionally.
+     * {@link #alter}ed with the change {@code changeOf} gives for them. The future holds each resource's
+     * {@code result} in request order and never completes exceptionally.
      */
-    <R> CompletableFuture<List<ApiException>> alterEach(List<R> resources, Function<R, Byte> type,
-                                                        Function<R, String> name, Consumer<R> check,
-                                                        Function<R, Function<Map<String, String>, Map<String, String>>> changeOf,
-                                                        boolean validateOnly) {
+    <R, T> CompletableFuture<List<T>> alterEach(List<R> resources, Function<R, Byte> type, Function<R, String> name,
+                                                Consumer<R> check,
+                                                Function<R, Function<Map<String, String>, Map<String, String>>> changeOf,
+                                                boolean validateOnly, ResourceResult<T> result) {
         checkTypes(resources.stream().map(type).toList());
         Set<Integer> duplicates = duplicates(resources.stream().map(r -> type.apply(r) + "/" + name.apply(r)).toList());
         List<CompletableFuture<ApiException>> outcomes = new ArrayList<>();
@@ -102,8 +107,14 @@ final class ConfigChanges {
             }
             outcomes.add(alter(type.apply(r), name.apply(r), changeOf.apply(r), validateOnly));
         }
-        return CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new))
-                .thenApply(ignored -> outcomes.stream().map(CompletableFuture::join).toList());
+        return CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
+            List<T> out = new ArrayList<>();
+            for (int i = 0; i < resources.size(); i++) {
+                R r = resources.get(i);
+                out.add(result.of(type.apply(r), name.apply(r), outcomes.get(i).join()));
+            }
+            return out;
+        });
     }
 
     /**

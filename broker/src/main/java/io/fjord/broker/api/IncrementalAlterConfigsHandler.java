@@ -45,22 +45,18 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler<Incremen
     @Override
     public CompletableFuture<IncrementalAlterConfigsResponse> handle(RequestContext context,
                                                                      IncrementalAlterConfigsRequest request) {
-        List<AlterConfigsResource> resources = request.resources();
-        return changes.alterEach(resources, AlterConfigsResource::resourceType, AlterConfigsResource::resourceName,
-                IncrementalAlterConfigsHandler::check, r -> {
+        return changes.alterEach(request.resources(), AlterConfigsResource::resourceType,
+                AlterConfigsResource::resourceName, IncrementalAlterConfigsHandler::check, r -> {
                     List<AlterableConfig> ops = List.copyOf(r.configs());
                     return current -> apply(r.resourceType(), ops, current);
-                }, request.validateOnly()).thenApply(outcomes -> {
-            List<AlterConfigsResourceResponse> out = new ArrayList<>();
-            for (int i = 0; i < resources.size(); i++) {
-                ApiException e = outcomes.get(i);
-                out.add(new AlterConfigsResourceResponse().setResourceType(resources.get(i).resourceType())
-                        .setResourceName(resources.get(i).resourceName())
-                        .setErrorCode(e == null ? ErrorCode.NONE.code() : e.errorCode().code())
-                        .setErrorMessage(e == null ? null : e.getMessage()));
-            }
-            return new IncrementalAlterConfigsResponse().setResponses(out);
-        });
+                }, request.validateOnly(), IncrementalAlterConfigsHandler::result)
+                .thenApply(results -> new IncrementalAlterConfigsResponse().setResponses(results));
+    }
+
+    private static AlterConfigsResourceResponse result(byte type, String name, ApiException e) {
+        return new AlterConfigsResourceResponse().setResourceType(type).setResourceName(name)
+                .setErrorCode(e == null ? ErrorCode.NONE.code() : e.errorCode().code())
+                .setErrorMessage(e == null ? null : e.getMessage());
     }
 
     private static void check(AlterConfigsResource r) {
