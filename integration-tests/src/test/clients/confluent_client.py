@@ -7,12 +7,12 @@ python3 confluent_client.py <bootstrap> produce <topic> <count>
     py-key-<i>/py-value-<i>, idempotent, acks=all, Java's murmur2 partitioner: "<key> <partition> <offset>" per ack
 python3 confluent_client.py <bootstrap> consume <topic> <partitions>
     assign (no group) from the beginning to the end of every partition: "<partition> <offset> <key> <value>"
-Exits 1 with the error on stderr if anything fails.
+Exits 1 with the error on stderr if anything fails (client_cli.py).
 """
-import sys
-
 from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition, OFFSET_BEGINNING
 from confluent_kafka.admin import AdminClient, NewTopic
+
+import client_cli
 
 
 def create_topic(bootstrap, topic, partitions):
@@ -26,8 +26,7 @@ def create_topic(bootstrap, topic, partitions):
     for broker in sorted(metadata.brokers.values(), key=lambda b: b.id):
         print(f"broker {broker.id} at {broker.host}:{broker.port}")
     for p in sorted(described.partitions.values(), key=lambda p: p.id):
-        print(f"partition {p.id}, leader {p.leader}, replicas: {','.join(map(str, p.replicas))}, "
-              f"isrs: {','.join(map(str, p.isrs))}")
+        print(client_cli.partition_line(p.id, p.leader, p.replicas, p.isrs))
 
 
 def produce(bootstrap, topic, count):
@@ -71,14 +70,5 @@ def consume(bootstrap, topic, partitions):
     print("\n".join(records))
 
 
-def main():
-    bootstrap, command, topic, number = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-    {"create-topic": create_topic, "produce": produce, "consume": consume}[command](bootstrap, topic, number)
-
-
 if __name__ == "__main__":
-    try:
-        main()
-    except Exception as e:  # noqa: BLE001 - any failure is reported to the test
-        print(f"{type(e).__name__}: {e}", file=sys.stderr)
-        sys.exit(1)
+    client_cli.run({"create-topic": create_topic, "produce": produce, "consume": consume})

@@ -8,12 +8,12 @@ python3 kafka_python_client.py <bootstrap> produce <topic> <count>
     "<key> <partition> <offset>" per acknowledged record
 python3 kafka_python_client.py <bootstrap> consume <topic> <partitions>
     assign (no group), seek to the beginning, read to the end offsets: "<partition> <offset> <key> <value>"
-Exits 1 with the error on stderr if anything fails.
+Exits 1 with the error on stderr if anything fails (client_cli.py).
 """
-import sys
-
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import NewTopic
+
+import client_cli
 
 
 def create_topic(bootstrap, topic, partitions):
@@ -27,8 +27,7 @@ def create_topic(bootstrap, topic, partitions):
         if described["error_code"] != 0:
             raise RuntimeError(f"describe_topics: error {described['error_code']}")
         for p in sorted(described["partitions"], key=lambda p: p["partition"]):
-            print(f"partition {p['partition']}, leader {p['leader']}, replicas: {','.join(map(str, p['replicas']))}, "
-                  f"isrs: {','.join(map(str, p['isr']))}")
+            print(client_cli.partition_line(p["partition"], p["leader"], p["replicas"], p["isr"]))
     finally:
         admin.close()
 
@@ -66,14 +65,5 @@ def consume(bootstrap, topic, partitions):
         consumer.close()
 
 
-def main():
-    bootstrap, command, topic, number = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-    {"create-topic": create_topic, "produce": produce, "consume": consume}[command](bootstrap, topic, number)
-
-
 if __name__ == "__main__":
-    try:
-        main()
-    except Exception as e:  # noqa: BLE001 - any failure is reported to the test
-        print(f"{type(e).__name__}: {e}", file=sys.stderr)
-        sys.exit(1)
+    client_cli.run({"create-topic": create_topic, "produce": produce, "consume": consume})

@@ -1,7 +1,6 @@
 package io.fjord.it;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
@@ -18,16 +17,13 @@ import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicIdException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -42,34 +38,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** kafka-clients' AdminClient against a real in-process broker (metadata quorum + handlers). */
 class AdminClientIT {
-    @TempDir
-    Path dir;
-
-    private InProcessBroker broker;
+    @RegisterExtension
+    final InProcessBrokerExtension broker = new InProcessBrokerExtension();
     private Admin admin;
 
     @BeforeEach
-    void startBroker() throws Exception {
-        broker = InProcessBroker.start(dir, Map.of());
-        admin = admin(broker);
-    }
-
-    @AfterEach
-    void stop() {
-        if (admin != null) {
-            admin.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
-    private static Admin admin(InProcessBroker broker) {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000);
-        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-        return Admin.create(p);
+    void createAdmin() {
+        admin = broker.admin();
     }
 
     private static Throwable cause(ExecutionException e) {
@@ -185,13 +160,8 @@ class AdminClientIT {
         created.all().get();
         Uuid id = created.topicId("durable").get();
         String clusterId = admin.describeCluster().clusterId().get();
-        admin.close();
-        admin = null;
-        broker.close();
-        broker = null;
-
-        broker = InProcessBroker.start(dir, Map.of());
-        admin = admin(broker);
+        broker.restart();
+        admin = broker.admin();
         assertEquals(clusterId, admin.describeCluster().clusterId().get(10, TimeUnit.SECONDS));
         TopicDescription d = admin.describeTopics(List.of("durable")).allTopicNames().get().get("durable");
         assertEquals(id, d.topicId());

@@ -1,7 +1,6 @@
 package io.fjord.it;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.AlterConfigsOptions;
 import org.apache.kafka.clients.admin.Config;
@@ -20,12 +19,10 @@ import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,7 +30,6 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
@@ -66,31 +62,14 @@ class AdminConfigsIT {
             "unclean.leader.election.enable");
     static final String STATIC_SEGMENT_BYTES = "2097152";
 
-    @TempDir
-    Path dir;
-
-    private InProcessBroker broker;
+    @RegisterExtension
+    final InProcessBrokerExtension broker = new InProcessBrokerExtension(Map.of("log.segment.bytes",
+            STATIC_SEGMENT_BYTES, "log.retention.check.interval.ms", "100", "log.initial.task.delay.ms", "0"));
     private Admin admin;
 
     @BeforeEach
-    void startBroker() throws Exception {
-        broker = InProcessBroker.start(dir, Map.of("log.segment.bytes", STATIC_SEGMENT_BYTES,
-                "log.retention.check.interval.ms", "100", "log.initial.task.delay.ms", "0"));
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000);
-        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-        admin = Admin.create(p);
-    }
-
-    @AfterEach
-    void stop() {
-        if (admin != null) {
-            admin.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
+    void createAdmin() {
+        admin = broker.admin();
     }
 
     private static ConfigResource topic(String name) {
@@ -302,13 +281,8 @@ class AdminConfigsIT {
     }
 
     private void produce(String topic, int count, int valueBytes) throws Exception {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        p.put(ProducerConfig.ACKS_CONFIG, "1");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+        try (KafkaProducer<String, String> producer = Clients.producer(broker.bootstrap(),
+                Map.of(ProducerConfig.ACKS_CONFIG, "1", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false))) {
             for (int i = 0; i < count; i++) {
                 producer.send(new ProducerRecord<>(topic, 0, null, "x".repeat(valueBytes))).get();
             }
@@ -316,14 +290,13 @@ class AdminConfigsIT {
     }
 
     private long segmentFiles(String topic) throws IOException {
-        try (Stream<Path> files = Files.list(dir.resolve(topic + "-0"))) {
+        try (Stream<Path> files = Files.list(broker.dir().resolve(topic + "-0"))) {
             return files.filter(f -> f.getFileName().toString().endsWith(".log")).count();
         }
     }
 
     private long earliest(String topic) throws Exception {
-        TopicPartition tp = new TopicPartition(topic, 0);
-        return admin.listOffsets(Map.of(tp, OffsetSpec.earliest())).all().get().get(tp).offset();
+        return Clients.offset(admin, new TopicPartition(topic, 0), OffsetSpec.earliest());
     }
 
     @Test

@@ -1,7 +1,6 @@
 package io.fjord.it;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -9,11 +8,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.admin.ReplicaInfo;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
@@ -22,18 +17,16 @@ import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 
@@ -49,46 +42,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Kafka 4 clients) against an in-process broker.
  */
 class AdminLogsIT {
-    @TempDir
-    Path dir;
-
-    private InProcessBroker broker;
+    @RegisterExtension
+    final InProcessBrokerExtension broker = new InProcessBrokerExtension();
     private Admin admin;
 
     @BeforeEach
-    void startBroker() throws Exception {
-        broker = InProcessBroker.start(dir, Map.of());
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000);
-        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-        admin = Admin.create(p);
-    }
-
-    @AfterEach
-    void stop() {
-        if (admin != null) {
-            admin.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
+    void createAdmin() {
+        admin = broker.admin();
     }
 
     private void produce(String topic, int partition, int count) throws Exception {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
-            for (int i = 0; i < count; i++) {
-                producer.send(new ProducerRecord<>(topic, partition, null, "v" + i)).get();
-            }
-        }
+        Clients.produce(broker.bootstrap(), topic, partition, count, i -> null, i -> "v" + i);
     }
 
     private long offset(TopicPartition tp, OffsetSpec spec) throws Exception {
-        return admin.listOffsets(Map.of(tp, spec)).all().get().get(tp).offset();
+        return Clients.offset(admin, tp, spec);
     }
 
     private long deleteBefore(TopicPartition tp, long offset) throws Exception {
@@ -126,11 +94,7 @@ class AdminLogsIT {
         deleteBefore(tp, 7);
 
         assertEquals(7, offset(tp, OffsetSpec.earliest()));
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, org.apache.kafka.common.serialization.StringDeserializer.class);
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, org.apache.kafka.common.serialization.StringDeserializer.class);
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
+        try (KafkaConsumer<String, String> consumer = Clients.consumer(broker.bootstrap(), Map.of())) {
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
             assertEquals(7, consumer.position(tp, java.time.Duration.ofSeconds(20)));
@@ -163,7 +127,7 @@ class AdminLogsIT {
 
         Map<String, LogDirDescription> dirs = admin.describeLogDirs(List.of(1)).allDescriptions().get().get(1);
 
-        String logDir = dir.toAbsolutePath().normalize().toString();
+        String logDir = broker.dir().toAbsolutePath().normalize().toString();
         assertEquals(List.of(logDir), List.copyOf(dirs.keySet()));
         LogDirDescription d = dirs.get(logDir);
         assertNull(d.error());
@@ -184,9 +148,7 @@ class AdminLogsIT {
         Path bad = other.resolve("bad");
         Files.writeString(bad, "a file where a log directory should be");
         try (InProcessBroker twoDirs = InProcessBroker.start(good, Map.of("log.dirs", good + "," + bad))) {
-            Properties p = new Properties();
-            p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, twoDirs.bootstrap());
-            try (Admin twoDirsAdmin = Admin.create(p)) {
+            try (Admin twoDirsAdmin = Clients.admin(twoDirs.bootstrap())) {
                 Map<String, LogDirDescription> dirs = twoDirsAdmin.describeLogDirs(List.of(1)).allDescriptions().get().get(1);
 
                 assertEquals(Set.of(good.toString(), bad.toString()), dirs.keySet());

@@ -1,12 +1,6 @@
 package io.fjord.it;
 
-import io.fjord.broker.RawConnection;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.message.DeleteRecordsRequestData;
 import org.apache.kafka.common.message.DeleteRecordsResponseData;
@@ -18,7 +12,6 @@ import org.apache.kafka.common.message.DescribeTopicPartitionsRequestData;
 import org.apache.kafka.common.message.DescribeTopicPartitionsResponseData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
-import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
@@ -34,19 +27,14 @@ import org.apache.kafka.common.requests.DescribeTopicPartitionsRequest;
 import org.apache.kafka.common.requests.DescribeTopicPartitionsResponse;
 import org.apache.kafka.common.requests.IncrementalAlterConfigsRequest;
 import org.apache.kafka.common.requests.IncrementalAlterConfigsResponse;
-import org.apache.kafka.common.requests.RequestHeader;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -62,48 +50,21 @@ class AdminRequestsIT {
     private static final byte TOPIC = ConfigResource.Type.TOPIC.id();
     private static final byte BROKER = ConfigResource.Type.BROKER.id();
 
-    @TempDir
-    Path dir;
-
-    private InProcessBroker broker;
-    private int correlationId;
+    @RegisterExtension
+    final InProcessBrokerExtension broker = new InProcessBrokerExtension();
 
     @BeforeEach
-    void start() throws Exception {
-        broker = InProcessBroker.start(dir, Map.of());
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-        try (Admin admin = Admin.create(p)) {
-            admin.createTopics(List.of(new NewTopic("t", 3, (short) 1), new NewTopic("u", 2, (short) 1),
-                    new NewTopic("c", 1, (short) 1).configs(Map.of("cleanup.policy", "compact")))).all().get();
-        }
+    void createTopics() throws Exception {
+        broker.createTopics(new NewTopic("t", 3, (short) 1), new NewTopic("u", 2, (short) 1),
+                new NewTopic("c", 1, (short) 1).configs(Map.of("cleanup.policy", "compact")));
     }
 
-    @AfterEach
-    void stop() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
-    private AbstractResponse send(AbstractRequest request, ApiKeys api) throws Exception {
-        try (RawConnection connection = new RawConnection(broker.port())) {
-            RequestHeader header = new RequestHeader(api, request.version(), "test-client", ++correlationId);
-            connection.sendFrame(request.serializeWithHeader(header));
-            return AbstractResponse.parseResponse(connection.receiveFrame(), header);
-        }
+    private AbstractResponse send(AbstractRequest request) throws Exception {
+        return broker.raw().send(request);
     }
 
     private void produce(String topic, int partition, int count) throws Exception {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
-            for (int i = 0; i < count; i++) {
-                producer.send(new ProducerRecord<>(topic, partition, null, "v" + i)).get();
-            }
-        }
+        Clients.produce(broker.bootstrap(), topic, partition, count, i -> null, i -> "v" + i);
     }
 
     private DescribeConfigsResponseData describeConfigs(short version, byte type, String name, List<String> keys,
@@ -112,8 +73,7 @@ class AdminRequestsIT {
                 .setIncludeDocumentation(version >= 3);
         data.resources().add(new DescribeConfigsRequestData.DescribeConfigsResource().setResourceType(type)
                 .setResourceName(name).setConfigurationKeys(keys));
-        return ((DescribeConfigsResponse) send(new DescribeConfigsRequest.Builder(data).build(version),
-                ApiKeys.DESCRIBE_CONFIGS)).data();
+        return ((DescribeConfigsResponse) send(new DescribeConfigsRequest.Builder(data).build(version))).data();
     }
 
     @Test
@@ -145,7 +105,7 @@ class AdminRequestsIT {
             DescribeConfigsResponseData.DescribeConfigsResult node =
                     describeConfigs(v, BROKER, "1", List.of("log.dirs"), false).results().get(0);
             assertEquals(Errors.NONE.code(), node.errorCode());
-            assertEquals(dir.toString(), node.configs().get(0).value());
+            assertEquals(broker.dir().toString(), node.configs().get(0).value());
             assertEquals(4, node.configs().get(0).configSource(), "STATIC_BROKER_CONFIG");
             assertTrue(node.configs().get(0).readOnly());
             assertEquals(Errors.INVALID_REQUEST.code(),
@@ -165,8 +125,7 @@ class AdminRequestsIT {
         resource.configs().add(new IncrementalAlterConfigsRequestData.AlterableConfig().setName(key)
                 .setConfigOperation(op).setValue(value));
         data.resources().add(resource);
-        return ((IncrementalAlterConfigsResponse) send(new IncrementalAlterConfigsRequest.Builder(data).build(version),
-                ApiKeys.INCREMENTAL_ALTER_CONFIGS)).data();
+        return ((IncrementalAlterConfigsResponse) send(new IncrementalAlterConfigsRequest.Builder(data).build(version))).data();
     }
 
     private String topicValue(String topic, String key) throws Exception {
@@ -216,7 +175,7 @@ class AdminRequestsIT {
         configs.forEach((k, v) -> entries.add(new AlterConfigsRequest.ConfigEntry(k, v)));
         ConfigResource resource = new ConfigResource(ConfigResource.Type.forId(type), name);
         return (AlterConfigsResponse) send(new AlterConfigsRequest.Builder(
-                Map.of(resource, new AlterConfigsRequest.Config(entries)), false).build(version), ApiKeys.ALTER_CONFIGS);
+                Map.of(resource, new AlterConfigsRequest.Config(entries)), false).build(version));
     }
 
     @Test
@@ -244,8 +203,7 @@ class AdminRequestsIT {
         t.partitions().add(new DeleteRecordsRequestData.DeleteRecordsPartition().setPartitionIndex(partition)
                 .setOffset(offset));
         data.topics().add(t);
-        return ((DeleteRecordsResponse) send(new DeleteRecordsRequest.Builder(data).build(version),
-                ApiKeys.DELETE_RECORDS)).data();
+        return ((DeleteRecordsResponse) send(new DeleteRecordsRequest.Builder(data).build(version))).data();
     }
 
     private static DeleteRecordsResponseData.DeleteRecordsPartitionResult only(DeleteRecordsResponseData r) {
@@ -282,8 +240,7 @@ class AdminRequestsIT {
                         .setPartitions(List.of(0, 1)));
             }
         }
-        return ((DescribeLogDirsResponse) send(new DescribeLogDirsRequest.Builder(data).build(version),
-                ApiKeys.DESCRIBE_LOG_DIRS)).data();
+        return ((DescribeLogDirsResponse) send(new DescribeLogDirsRequest.Builder(data).build(version))).data();
     }
 
     @Test
@@ -296,7 +253,7 @@ class AdminRequestsIT {
             assertEquals(1, all.results().size());
             DescribeLogDirsResponseData.DescribeLogDirsResult result = all.results().get(0);
             assertEquals(Errors.NONE.code(), result.errorCode());
-            assertEquals(dir.toAbsolutePath().normalize().toString(), result.logDir());
+            assertEquals(broker.dir().toAbsolutePath().normalize().toString(), result.logDir());
             assertEquals(List.of("c", "t", "u"), result.topics().stream().map(t -> t.name()).sorted().toList());
             DescribeLogDirsResponseData.DescribeLogDirsTopic u = result.topics().stream()
                     .filter(t -> t.name().equals("u")).findFirst().orElseThrow();
@@ -324,8 +281,7 @@ class AdminRequestsIT {
             data.setCursor(new DescribeTopicPartitionsRequestData.Cursor().setTopicName(cursorTopic)
                     .setPartitionIndex(cursorPartition));
         }
-        return ((DescribeTopicPartitionsResponse) send(new DescribeTopicPartitionsRequest.Builder(data).build((short) 0),
-                ApiKeys.DESCRIBE_TOPIC_PARTITIONS)).data();
+        return ((DescribeTopicPartitionsResponse) send(new DescribeTopicPartitionsRequest.Builder(data).build((short) 0))).data();
     }
 
     @Test

@@ -1,8 +1,6 @@
 package io.fjord.it;
 
 import io.fjord.broker.RawConnection;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
@@ -12,28 +10,22 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.SimpleRecord;
-import org.apache.kafka.common.requests.AbstractResponse;
-import org.apache.kafka.common.requests.ApiVersionsRequest;
 import org.apache.kafka.common.requests.ApiVersionsResponse;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.ProduceResponse;
-import org.apache.kafka.common.requests.RequestHeader;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,28 +41,15 @@ class BadInputIT {
     private static final int MAX_REQUEST_BYTES = 64 * 1024;
     private static final String TOPIC = "bad-input";
 
-    @TempDir
-    static Path dir;
-    private static BrokerProcess broker;
-    private static Admin admin;
+    @RegisterExtension
+    static final BrokerProcessExtension broker =
+            new BrokerProcessExtension("socket.request.max.bytes=" + MAX_REQUEST_BYTES);
+    private final RawClient raw = new RawClient(broker.port());
     private RawConnection healthy;
-    private int correlationId;
 
     @BeforeAll
-    static void startBroker() throws Exception {
-        broker = BrokerProcess.started(dir, "socket.request.max.bytes=" + MAX_REQUEST_BYTES);
-        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
-        admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (admin != null) {
-            admin.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
+    static void createTopic() throws Exception {
+        broker.admin().createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
     }
 
     @BeforeEach
@@ -88,10 +67,7 @@ class BadInputIT {
     }
 
     private void assertServed(RawConnection connection) throws IOException {
-        int id = ++correlationId;
-        RequestHeader header = new RequestHeader(ApiKeys.API_VERSIONS, (short) 3, "bad-input-it", id);
-        connection.sendFrame(new ApiVersionsRequest.Builder().build((short) 3).serializeWithHeader(header));
-        ApiVersionsResponse response = (ApiVersionsResponse) AbstractResponse.parseResponse(connection.receiveFrame(), header);
+        ApiVersionsResponse response = raw.apiVersions(connection);
         assertEquals(Errors.NONE.code(), response.data().errorCode());
     }
 
@@ -169,10 +145,7 @@ class BadInputIT {
         topic.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(records));
         data.topicData().add(topic);
         short version = 12;
-        ProduceRequest request = new ProduceRequest.Builder(version, version, data).build(version);
-        RequestHeader header = new RequestHeader(ApiKeys.PRODUCE, version, "bad-input-it", ++correlationId);
-        connection.sendFrame(request.serializeWithHeader(header));
-        return (ProduceResponse) AbstractResponse.parseResponse(connection.receiveFrame(), header);
+        return raw.send(connection, new ProduceRequest.Builder(version, version, data).build(version));
     }
 
     private static short partitionError(ProduceResponse response) {
@@ -180,7 +153,6 @@ class BadInputIT {
     }
 
     private static long logEndOffset() throws Exception {
-        TopicPartition tp = new TopicPartition(TOPIC, 0);
-        return admin.listOffsets(Map.of(tp, OffsetSpec.latest())).all().get().get(tp).offset();
+        return Clients.offset(broker.admin(), new TopicPartition(TOPIC, 0), OffsetSpec.latest());
     }
 }

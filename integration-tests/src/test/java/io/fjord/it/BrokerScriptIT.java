@@ -1,17 +1,13 @@
 package io.fjord.it;
 
 import io.fjord.broker.RawConnection;
-import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.ApiVersionsRequest;
 import org.apache.kafka.common.requests.ApiVersionsResponse;
-import org.apache.kafka.common.requests.RequestHeader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,17 +23,13 @@ class BrokerScriptIT {
     @TempDir
     Path dir;
 
-    private static ApiVersionsResponse apiVersions(RawConnection connection) throws IOException {
-        RequestHeader header = new RequestHeader(ApiKeys.API_VERSIONS, (short) 4, "script-it", 1);
-        connection.sendFrame(new ApiVersionsRequest.Builder().build((short) 4).serializeWithHeader(header));
-        return (ApiVersionsResponse) AbstractResponse.parseResponse(connection.receiveFrame(), header);
-    }
-
     @Test
     void scriptStartsABrokerThatAnswersAndStopsWithExitCodeZeroOnSigterm() throws Exception {
         try (BrokerProcess broker = BrokerProcess.started(dir)) {
             try (RawConnection connection = new RawConnection(broker.port())) {
-                assertEquals(Errors.NONE.code(), apiVersions(connection).data().errorCode());
+                ApiVersionsResponse answer = new RawClient(broker.port()).send(connection,
+                        new ApiVersionsRequest.Builder().build((short) 4));
+                assertEquals(Errors.NONE.code(), answer.data().errorCode());
             }
 
             assertEquals(0, broker.stop(), broker.output());

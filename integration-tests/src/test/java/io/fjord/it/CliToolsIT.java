@@ -1,20 +1,15 @@
 package io.fjord.it;
 
 import io.fjord.it.ExternalCommand.Result;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,26 +32,8 @@ class CliToolsIT {
     private static final String CONSOLE_CONSUMER = "org.apache.kafka.tools.consumer.ConsoleConsumer";
     private static final String GET_OFFSETS = "org.apache.kafka.tools.GetOffsetShell";
 
-    @TempDir
-    static Path dir;
-    private static BrokerProcess broker;
-    private static Admin admin;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = BrokerProcess.started(dir);
-        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        if (admin != null) {
-            admin.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    static final BrokerProcessExtension broker = new BrokerProcessExtension();
 
     private static Result topics(String... args) {
         List<String> all = new ArrayList<>(List.of("--bootstrap-server", broker.bootstrapServers()));
@@ -70,7 +47,7 @@ class CliToolsIT {
                 "--config", "retention.ms=3600000");
         assertEquals(0, created.exitCode(), created.toString());
         assertEquals(List.of("Created topic cli-lifecycle."), created.stdoutLines(), created.toString());
-        TopicDescription description = admin.describeTopics(List.of("cli-lifecycle")).allTopicNames().get()
+        TopicDescription description = broker.admin().describeTopics(List.of("cli-lifecycle")).allTopicNames().get()
                 .get("cli-lifecycle");
         assertEquals(3, description.partitions().size());
 
@@ -94,7 +71,7 @@ class CliToolsIT {
         Result described = topics("--describe", "--topic", "cli-describe");
 
         assertEquals(0, described.exitCode(), described.toString());
-        TopicDescription description = admin.describeTopics(List.of("cli-describe")).allTopicNames().get()
+        TopicDescription description = broker.admin().describeTopics(List.of("cli-describe")).allTopicNames().get()
                 .get("cli-describe");
         List<String> lines = described.stdoutLines();
         assertEquals(4, lines.size(), described.toString());
@@ -164,7 +141,7 @@ class CliToolsIT {
 
     @Test
     void consoleConsumerReadsAPartitionFromTheEarliestOffset() throws Exception {
-        admin.createTopics(List.of(new NewTopic("cli-consume", 1, (short) 1))).all().get();
+        broker.admin().createTopics(List.of(new NewTopic("cli-consume", 1, (short) 1))).all().get();
         Result produced = ExternalCommand.javaTool(CONSOLE_PRODUCER, "k1:one\nk2:two\nk3:three\n",
                 "--bootstrap-server", broker.bootstrapServers(), "--topic", "cli-consume",
                 "--property", "parse.key=true", "--property", "key.separator=:");

@@ -1,14 +1,11 @@
 package io.fjord.it;
 
 import io.fjord.broker.RawConnection;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -19,26 +16,20 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.Record;
 import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.record.Records;
-import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
 import org.apache.kafka.common.requests.RequestHeader;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -54,42 +45,19 @@ class FetchIT {
     private static final String TOPIC = "reads";
     private static final int RECORDS = 20;
 
-    @TempDir
-    Path dir;
-
-    private InProcessBroker broker;
+    @RegisterExtension
+    final InProcessBrokerExtension broker = new InProcessBrokerExtension();
     private Uuid topicId;
-    private int correlationId;
 
     @BeforeEach
-    void start() throws Exception {
-        broker = InProcessBroker.start(dir, Map.of());
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-        try (Admin admin = Admin.create(p)) {
-            admin.createTopics(List.of(new NewTopic(TOPIC, 2, (short) 1))).all().get();
-            topicId = admin.describeTopics(List.of(TOPIC)).allTopicNames().get().get(TOPIC).topicId();
-        }
-        try (KafkaProducer<String, String> producer = producer()) {
-            for (int i = 0; i < RECORDS; i++) {
-                producer.send(new ProducerRecord<>(TOPIC, 0, "k" + i, "v" + i)).get();
-            }
-        }
-    }
-
-    @AfterEach
-    void stop() {
-        if (broker != null) {
-            broker.close();
-        }
+    void createTopicWithRecords() throws Exception {
+        broker.createTopics(new NewTopic(TOPIC, 2, (short) 1));
+        topicId = broker.admin().describeTopics(List.of(TOPIC)).allTopicNames().get().get(TOPIC).topicId();
+        Clients.produce(broker.bootstrap(), TOPIC, 0, RECORDS, i -> "k" + i, i -> "v" + i);
     }
 
     private KafkaProducer<String, String> producer() {
-        Map<String, Object> p = new HashMap<>();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        return new KafkaProducer<>(p);
+        return Clients.producer(broker.bootstrap(), Map.of());
     }
 
     private static FetchRequestData.FetchPartition partition(int index, long offset, int maxBytes) {
@@ -109,15 +77,11 @@ class FetchIT {
     }
 
     private FetchResponseData send(RawConnection connection, short version, FetchRequestData data) throws Exception {
-        RequestHeader header = new RequestHeader(ApiKeys.FETCH, version, "fetch-it", ++correlationId);
-        connection.sendFrame(new FetchRequest(data, version).serializeWithHeader(header));
-        return ((FetchResponse) AbstractResponse.parseResponse(connection.receiveFrame(), header)).data();
+        return broker.raw().<FetchResponse>send(connection, new FetchRequest(data, version)).data();
     }
 
     private FetchResponseData fetch(short version, FetchRequestData data) throws Exception {
-        try (RawConnection connection = new RawConnection(broker.port())) {
-            return send(connection, version, data);
-        }
+        return broker.raw().<FetchResponse>send(new FetchRequest(data, version)).data();
     }
 
     private static Map<Integer, FetchResponseData.PartitionData> byPartition(FetchResponseData response) {
@@ -242,12 +206,11 @@ class FetchIT {
         FetchRequestData waiting = request(v, partition(1, 0, 1 << 20)).setMaxWaitMs(20_000).setMinBytes(1);
         try (RawConnection connection = new RawConnection(broker.port());
              KafkaProducer<String, String> producer = producer()) {
-            RequestHeader header = new RequestHeader(ApiKeys.FETCH, v, "fetch-it", ++correlationId);
             long start = System.nanoTime();
-            connection.sendFrame(new FetchRequest(waiting, v).serializeWithHeader(header));
+            RequestHeader header = broker.raw().write(connection, new FetchRequest(waiting, v));
             Thread.sleep(300);
             producer.send(new ProducerRecord<>(TOPIC, 1, "late", "v")).get();
-            FetchResponseData response = ((FetchResponse) AbstractResponse.parseResponse(connection.receiveFrame(), header)).data();
+            FetchResponseData response = RawClient.<FetchResponse>receive(connection, header).data();
             long elapsedMs = (System.nanoTime() - start) / 1_000_000;
 
             assertEquals(List.of("late"), keys(byPartition(response).get(1)));
@@ -317,13 +280,9 @@ class FetchIT {
     @Test
     @Timeout(90)
     void aConsumerKeepsReadingThroughItsFetchSessionAsRecordsArrive() throws Exception {
-        Map<String, Object> c = new HashMap<>();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 200);
         List<String> read = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c);
+        try (KafkaConsumer<String, String> consumer = Clients.consumer(broker.bootstrap(),
+                Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 200));
              KafkaProducer<String, String> producer = producer()) {
             List<TopicPartition> tps = List.of(new TopicPartition(TOPIC, 0), new TopicPartition(TOPIC, 1));
             consumer.assign(tps);

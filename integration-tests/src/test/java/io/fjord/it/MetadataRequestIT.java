@@ -1,6 +1,5 @@
 package io.fjord.it;
 
-import io.fjord.broker.RawConnection;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.CreateTopicsResponseData;
@@ -10,7 +9,6 @@ import org.apache.kafka.common.message.DescribeClusterRequestData;
 import org.apache.kafka.common.message.DescribeClusterResponseData;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataResponseData;
-import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
@@ -22,7 +20,6 @@ import org.apache.kafka.common.requests.DescribeClusterRequest;
 import org.apache.kafka.common.requests.DescribeClusterResponse;
 import org.apache.kafka.common.requests.MetadataRequest;
 import org.apache.kafka.common.requests.MetadataResponse;
-import org.apache.kafka.common.requests.RequestHeader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -43,7 +40,6 @@ class MetadataRequestIT {
     Path dir;
 
     private InProcessBroker broker;
-    private int correlationId;
 
     @AfterEach
     void stop() {
@@ -52,12 +48,8 @@ class MetadataRequestIT {
         }
     }
 
-    private AbstractResponse send(AbstractRequest request, ApiKeys api) throws Exception {
-        try (RawConnection connection = new RawConnection(broker.port())) {
-            RequestHeader header = new RequestHeader(api, request.version(), "test-client", ++correlationId);
-            connection.sendFrame(request.serializeWithHeader(header));
-            return AbstractResponse.parseResponse(connection.receiveFrame(), header);
-        }
+    private AbstractResponse send(AbstractRequest request) throws Exception {
+        return new RawClient(broker.port()).send(request);
     }
 
     private MetadataResponseData metadata(short version, List<String> topics, boolean autoCreate) throws Exception {
@@ -67,7 +59,7 @@ class MetadataRequestIT {
         } else {
             topics.forEach(t -> data.topics().add(new MetadataRequestData.MetadataRequestTopic().setName(t)));
         }
-        return ((MetadataResponse) send(new MetadataRequest(data, version), ApiKeys.METADATA)).data();
+        return ((MetadataResponse) send(new MetadataRequest(data, version))).data();
     }
 
     private CreateTopicsResponseData createTopic(short version, String name, int partitions, short rf,
@@ -75,8 +67,7 @@ class MetadataRequestIT {
         CreateTopicsRequestData data = new CreateTopicsRequestData().setTimeoutMs(10_000).setValidateOnly(validateOnly);
         data.topics().add(new CreateTopicsRequestData.CreatableTopic().setName(name).setNumPartitions(partitions)
                 .setReplicationFactor(rf));
-        return ((CreateTopicsResponse) send(new CreateTopicsRequest.Builder(data).build(version),
-                ApiKeys.CREATE_TOPICS)).data();
+        return ((CreateTopicsResponse) send(new CreateTopicsRequest.Builder(data).build(version))).data();
     }
 
     @Test
@@ -113,7 +104,7 @@ class MetadataRequestIT {
         }
         MetadataRequestData asked = new MetadataRequestData().setIncludeTopicAuthorizedOperations(true)
                 .setTopics(List.of(new MetadataRequestData.MetadataRequestTopic().setName("t1")));
-        MetadataResponseData r = ((MetadataResponse) send(new MetadataRequest(asked, (short) 12), ApiKeys.METADATA)).data();
+        MetadataResponseData r = ((MetadataResponse) send(new MetadataRequest(asked, (short) 12))).data();
         assertEquals(3576, r.topics().find("t1").topicAuthorizedOperations());
     }
 
@@ -161,7 +152,7 @@ class MetadataRequestIT {
         Uuid id = Uuid.randomUuid();
         MetadataRequestData data = new MetadataRequestData().setAllowAutoTopicCreation(false)
                 .setTopics(List.of(new MetadataRequestData.MetadataRequestTopic().setTopicId(id).setName(null)));
-        MetadataResponseData r = ((MetadataResponse) send(new MetadataRequest(data, (short) 12), ApiKeys.METADATA)).data();
+        MetadataResponseData r = ((MetadataResponse) send(new MetadataRequest(data, (short) 12))).data();
         assertEquals(1, r.topics().size());
         assertEquals(Errors.UNKNOWN_TOPIC_ID.code(), r.topics().iterator().next().errorCode());
         assertNull(r.topics().iterator().next().name());
@@ -212,8 +203,7 @@ class MetadataRequestIT {
             } else {
                 data.setTopicNames(List.of(name, "missing"));
             }
-            DeleteTopicsResponseData r = ((DeleteTopicsResponse) send(new DeleteTopicsRequest.Builder(data).build(v),
-                    ApiKeys.DELETE_TOPICS)).data();
+            DeleteTopicsResponseData r = ((DeleteTopicsResponse) send(new DeleteTopicsRequest.Builder(data).build(v))).data();
             assertEquals(Errors.NONE.code(), r.responses().find(name).errorCode(), "v" + v);
             assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), r.responses().find("missing").errorCode());
         }
@@ -225,11 +215,10 @@ class MetadataRequestIT {
         broker = InProcessBroker.start(dir, Map.of());
         DescribeClusterRequestData data = new DescribeClusterRequestData().setEndpointType((byte) 2);
         DescribeClusterResponseData r = ((DescribeClusterResponse) send(
-                new DescribeClusterRequest.Builder(data).build((short) 1), ApiKeys.DESCRIBE_CLUSTER)).data();
+                new DescribeClusterRequest.Builder(data).build((short) 1))).data();
         assertEquals(Errors.UNSUPPORTED_ENDPOINT_TYPE.code(), r.errorCode());
         DescribeClusterResponseData ok = ((DescribeClusterResponse) send(new DescribeClusterRequest.Builder(
-                new DescribeClusterRequestData().setIncludeClusterAuthorizedOperations(true)).build((short) 2),
-                ApiKeys.DESCRIBE_CLUSTER)).data();
+                new DescribeClusterRequestData().setIncludeClusterAuthorizedOperations(true)).build((short) 2))).data();
         assertEquals(Errors.NONE.code(), ok.errorCode());
         assertEquals(broker.server().metadata().clusterId(), ok.clusterId());
         assertEquals(1, ok.brokers().size());

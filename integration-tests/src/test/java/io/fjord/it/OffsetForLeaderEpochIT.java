@@ -1,17 +1,11 @@
 package io.fjord.it;
 
-import io.fjord.broker.RawConnection;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.LogTruncationException;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData;
 import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData.OffsetForLeaderPartition;
@@ -20,26 +14,19 @@ import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData;
 import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData.EpochEndOffset;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.OffsetsForLeaderEpochRequest;
 import org.apache.kafka.common.requests.OffsetsForLeaderEpochResponse;
-import org.apache.kafka.common.requests.RequestHeader;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -49,36 +36,13 @@ class OffsetForLeaderEpochIT {
     private static final String TOPIC = "epochs";
     private static final int RECORDS = 7;
 
-    @TempDir
-    Path dir;
-
-    private InProcessBroker broker;
-    private int correlationId;
+    @RegisterExtension
+    final InProcessBrokerExtension broker = new InProcessBrokerExtension();
 
     @BeforeEach
-    void start() throws Exception {
-        broker = InProcessBroker.start(dir, Map.of());
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-        try (Admin admin = Admin.create(p)) {
-            admin.createTopics(List.of(new NewTopic(TOPIC, 2, (short) 1))).all().get();
-        }
-        Map<String, Object> pc = new HashMap<>();
-        pc.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-        pc.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        pc.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(pc)) {
-            for (int i = 0; i < RECORDS; i++) {
-                producer.send(new ProducerRecord<>(TOPIC, 0, "k" + i, "v")).get();
-            }
-        }
-    }
-
-    @AfterEach
-    void stop() {
-        if (broker != null) {
-            broker.close();
-        }
+    void createTopicWithRecords() throws Exception {
+        broker.createTopics(new NewTopic(TOPIC, 2, (short) 1));
+        Clients.produce(broker.bootstrap(), TOPIC, 0, RECORDS, i -> "k" + i, i -> "v");
     }
 
     private Map<String, EpochEndOffset> offsetsForEpochs(short version, String topic, OffsetForLeaderPartition... partitions)
@@ -87,15 +51,11 @@ class OffsetForLeaderEpochIT {
         OffsetForLeaderTopic t = new OffsetForLeaderTopic().setTopic(topic);
         t.partitions().addAll(List.of(partitions));
         data.topics().add(t);
-        try (RawConnection connection = new RawConnection(broker.port())) {
-            RequestHeader header = new RequestHeader(ApiKeys.OFFSET_FOR_LEADER_EPOCH, version, "epoch-it", ++correlationId);
-            connection.sendFrame(new OffsetsForLeaderEpochRequest(data, version).serializeWithHeader(header));
-            OffsetForLeaderEpochResponseData response = ((OffsetsForLeaderEpochResponse)
-                    AbstractResponse.parseResponse(connection.receiveFrame(), header)).data();
-            Map<String, EpochEndOffset> out = new HashMap<>();
-            response.topics().forEach(rt -> rt.partitions().forEach(p -> out.put(rt.topic() + "-" + p.partition(), p)));
-            return out;
-        }
+        OffsetForLeaderEpochResponseData response = broker.raw()
+                .<OffsetsForLeaderEpochResponse>send(new OffsetsForLeaderEpochRequest(data, version)).data();
+        Map<String, EpochEndOffset> out = new HashMap<>();
+        response.topics().forEach(rt -> rt.partitions().forEach(p -> out.put(rt.topic() + "-" + p.partition(), p)));
+        return out;
     }
 
     private static OffsetForLeaderPartition p(int partition, int currentLeaderEpoch, int leaderEpoch) {
@@ -128,12 +88,7 @@ class OffsetForLeaderEpochIT {
     }
 
     private KafkaConsumer<String, String> consumer() {
-        Map<String, Object> c = new HashMap<>();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
-        return new KafkaConsumer<>(c);
+        return Clients.consumer(broker.bootstrap(), Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none"));
     }
 
     @Test

@@ -2,22 +2,15 @@ package io.fjord.it;
 
 import io.fjord.broker.RawConnection;
 import io.fjord.it.ExternalCommand.Result;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.ApiKeys;
-import org.apache.kafka.common.requests.AbstractResponse;
-import org.apache.kafka.common.requests.ApiVersionsRequest;
 import org.apache.kafka.common.requests.ApiVersionsResponse;
-import org.apache.kafka.common.requests.RequestHeader;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,29 +41,11 @@ class OtherClientsIT {
     private static final Path NODE_MODULES = Path.of(System.getProperty("fjord.it.node.modules", "target/node/node_modules"));
     private static final String PYTHON = "/usr/bin/python3";
 
-    @TempDir
-    static Path dir;
-    private static BrokerProcess broker;
-    private static Admin admin;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = BrokerProcess.started(dir);
-        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (admin != null) {
-            admin.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    static final BrokerProcessExtension broker = new BrokerProcessExtension();
 
     private static void createTopic(String topic, int partitions) throws Exception {
-        admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+        broker.admin().createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
     }
 
     private static void requireOnPath(String executable) {
@@ -198,7 +173,7 @@ class OtherClientsIT {
             }
             assertEquals(expected, read.get(p), codecs.get(p));
         }
-        var replicas = admin.describeLogDirs(List.of(1)).allDescriptions().get().get(1).values().iterator().next()
+        var replicas = broker.admin().describeLogDirs(List.of(1)).allDescriptions().get().get(1).values().iterator().next()
                 .replicaInfos();
         boolean findCoordinatorV0 = advertises(ApiKeys.FIND_COORDINATOR, (short) 0);
         for (int p = 0; p < codecs.size(); p++) {
@@ -216,9 +191,7 @@ class OtherClientsIT {
 
     private static boolean advertises(ApiKeys api, short version) throws Exception {
         try (RawConnection connection = new RawConnection(broker.port())) {
-            RequestHeader header = new RequestHeader(ApiKeys.API_VERSIONS, (short) 3, "other-clients-it", 1);
-            connection.sendFrame(new ApiVersionsRequest.Builder().build((short) 3).serializeWithHeader(header));
-            ApiVersionsResponse response = (ApiVersionsResponse) AbstractResponse.parseResponse(connection.receiveFrame(), header);
+            ApiVersionsResponse response = new RawClient(broker.port()).apiVersions(connection);
             var range = response.data().apiKeys().find(api.id);
             return range != null && range.minVersion() <= version && version <= range.maxVersion();
         }

@@ -3,7 +3,6 @@ package io.fjord.it;
 import io.fjord.broker.log.PartitionManager;
 import io.fjord.log.TopicPartition;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -13,8 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,35 +21,23 @@ class PartitionManagerIT {
     @TempDir
     Path dir;
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 20_000;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
-
     @Test
     @Timeout(90)
     void logsFollowTopicsAndSurviveRestart() throws Exception {
         try (InProcessBroker broker = InProcessBroker.start(dir, Map.of("log.segment.bytes", "1048576"))) {
-            Properties p = new Properties();
-            p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-            try (Admin admin = Admin.create(p)) {
+            try (Admin admin = Clients.admin(broker.bootstrap())) {
                 admin.createTopics(List.of(new NewTopic("t1", 3, (short) 1),
                         new NewTopic("t2", 1, (short) 1).configs(Map.of("segment.bytes", "2097152")))).all().get();
                 PartitionManager pm = broker.server().partitions();
-                await(() -> pm.logManager().allLogs().size() == 4, "4 logs");
+                Await.until(() -> pm.logManager().allLogs().size() == 4, "4 logs");
                 for (int i = 0; i < 3; i++) {
                     assertTrue(Files.isDirectory(dir.resolve("t1-" + i)));
                 }
                 assertEquals(1048576, pm.logManager().getLog(new TopicPartition("t1", 0)).orElseThrow().config().segmentBytes());
                 assertEquals(2097152, pm.logManager().getLog(new TopicPartition("t2", 0)).orElseThrow().config().segmentBytes());
                 admin.deleteTopics(List.of("t2")).all().get();
-                await(() -> pm.logManager().allLogs().size() == 3, "t2's log deleted");
-                await(() -> Files.notExists(dir.resolve("t2-0")), "t2-0 renamed for deletion");
+                Await.until(() -> pm.logManager().allLogs().size() == 3, "t2's log deleted");
+                Await.until(() -> Files.notExists(dir.resolve("t2-0")), "t2-0 renamed for deletion");
             }
         }
         try (InProcessBroker broker = InProcessBroker.start(dir, Map.of())) {

@@ -1,35 +1,26 @@
 package io.fjord.it;
 
 import io.fjord.broker.RawConnection;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.ProduceRequestData;
-import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.SimpleRecord;
-import org.apache.kafka.common.requests.AbstractResponse;
-import org.apache.kafka.common.requests.ApiVersionsRequest;
 import org.apache.kafka.common.requests.ApiVersionsResponse;
 import org.apache.kafka.common.requests.ProduceRequest;
-import org.apache.kafka.common.requests.RequestHeader;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -44,29 +35,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class ProduceCompatibilityIT {
     private static final String TOPIC = "compat";
 
-    @TempDir
-    Path dir;
-
-    private InProcessBroker broker;
-    private Admin admin;
+    @RegisterExtension
+    final InProcessBrokerExtension broker = new InProcessBrokerExtension();
 
     @BeforeEach
-    void start() throws Exception {
-        broker = InProcessBroker.start(dir, Map.of());
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-        admin = Admin.create(p);
-        admin.createTopics(List.of(new NewTopic(TOPIC, 2, (short) 1))).all().get();
-    }
-
-    @AfterEach
-    void stop() {
-        if (admin != null) {
-            admin.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
+    void createTopic() throws Exception {
+        broker.createTopics(new NewTopic(TOPIC, 2, (short) 1));
     }
 
     private static ProduceRequestData.TopicProduceData records(String topic, int partition, byte[]... values) {
@@ -80,38 +54,33 @@ class ProduceCompatibilityIT {
         return t;
     }
 
-    private static void sendAcksZero(RawConnection connection, int correlationId,
-                                     ProduceRequestData.TopicProduceData... topics) throws IOException {
+    private void sendAcksZero(RawConnection connection, ProduceRequestData.TopicProduceData... topics) throws IOException {
         ProduceRequestData data = new ProduceRequestData().setAcks((short) 0).setTimeoutMs(10_000);
         data.topicData().addAll(List.of(topics));
         short version = 11;
-        ProduceRequest request = new ProduceRequest.Builder(version, version, data).build(version);
-        connection.sendFrame(request.serializeWithHeader(new RequestHeader(ApiKeys.PRODUCE, version, "raw", correlationId)));
+        broker.raw().write(connection, new ProduceRequest.Builder(version, version, data).build(version));
     }
 
-    private static ApiVersionsResponse apiVersions(RawConnection connection, int correlationId) throws IOException {
-        RequestHeader header = new RequestHeader(ApiKeys.API_VERSIONS, (short) 3, "raw", correlationId);
-        connection.sendFrame(new ApiVersionsRequest.Builder().build((short) 3).serializeWithHeader(header));
-        return (ApiVersionsResponse) AbstractResponse.parseResponse(connection.receiveFrame(), header);
+    private ApiVersionsResponse apiVersions(RawConnection connection) throws IOException {
+        return broker.raw().apiVersions(connection);
     }
 
     /** The next request on {@code connection} finds it closed (end of stream or reset), not merely unanswered. */
-    private static void assertClosedByBroker(RawConnection connection) {
-        IOException failure = assertThrows(IOException.class, () -> apiVersions(connection, 2));
+    private void assertClosedByBroker(RawConnection connection) {
+        IOException failure = assertThrows(IOException.class, () -> apiVersions(connection));
         assertFalse(failure instanceof SocketTimeoutException, "the connection stayed open: " + failure);
     }
 
     private long latest(int partition) throws Exception {
-        TopicPartition tp = new TopicPartition(TOPIC, partition);
-        return admin.listOffsets(Map.of(tp, OffsetSpec.latest())).all().get().get(tp).offset();
+        return Clients.offset(broker.admin(), new TopicPartition(TOPIC, partition), OffsetSpec.latest());
     }
 
     @Test
     void aSuccessfulAcksZeroProduceGetsNoResponseAndKeepsTheConnection() throws Exception {
         try (RawConnection connection = new RawConnection(broker.port())) {
-            sendAcksZero(connection, 1, records(TOPIC, 0, "a".getBytes(), "b".getBytes()));
+            sendAcksZero(connection, records(TOPIC, 0, "a".getBytes(), "b".getBytes()));
 
-            ApiVersionsResponse next = apiVersions(connection, 2);
+            ApiVersionsResponse next = apiVersions(connection);
 
             assertEquals(Errors.NONE.code(), next.data().errorCode());
         }
@@ -121,7 +90,7 @@ class ProduceCompatibilityIT {
     @Test
     void anAcksZeroProduceToAnUnknownTopicClosesTheConnection() throws Exception {
         try (RawConnection connection = new RawConnection(broker.port())) {
-            sendAcksZero(connection, 1, records("no-such-topic", 0, "a".getBytes()));
+            sendAcksZero(connection, records("no-such-topic", 0, "a".getBytes()));
 
             assertClosedByBroker(connection);
         }
@@ -130,25 +99,25 @@ class ProduceCompatibilityIT {
     @Test
     void anAcksZeroProduceWithOneFailedPartitionClosesTheConnectionButAppendsTheOthers() throws Exception {
         try (RawConnection connection = new RawConnection(broker.port())) {
-            sendAcksZero(connection, 1, records(TOPIC, 1, "a".getBytes()), records(TOPIC + "-missing", 0, "b".getBytes()));
+            sendAcksZero(connection, records(TOPIC, 1, "a".getBytes()), records(TOPIC + "-missing", 0, "b".getBytes()));
 
             assertClosedByBroker(connection);
         }
         assertEquals(1, latest(1));
         try (RawConnection another = new RawConnection(broker.port())) {
-            assertEquals(Errors.NONE.code(), apiVersions(another, 1).data().errorCode());
+            assertEquals(Errors.NONE.code(), apiVersions(another).data().errorCode());
         }
     }
 
     @Test
     void listOffsetsEarliestCarriesTheLeaderEpochOfTheLogStartBatch() throws Exception {
         try (RawConnection connection = new RawConnection(broker.port())) {
-            sendAcksZero(connection, 1, records(TOPIC, 0, "a".getBytes(), "b".getBytes()));
-            apiVersions(connection, 2);
+            sendAcksZero(connection, records(TOPIC, 0, "a".getBytes(), "b".getBytes()));
+            apiVersions(connection);
         }
         TopicPartition tp = new TopicPartition(TOPIC, 0);
-        ListOffsetsResultInfo earliest = admin.listOffsets(Map.of(tp, OffsetSpec.earliest())).all().get().get(tp);
-        ListOffsetsResultInfo latest = admin.listOffsets(Map.of(tp, OffsetSpec.latest())).all().get().get(tp);
+        ListOffsetsResultInfo earliest = broker.admin().listOffsets(Map.of(tp, OffsetSpec.earliest())).all().get().get(tp);
+        ListOffsetsResultInfo latest = broker.admin().listOffsets(Map.of(tp, OffsetSpec.latest())).all().get().get(tp);
 
         assertEquals(0, earliest.offset());
         assertEquals(latest.leaderEpoch(), earliest.leaderEpoch());

@@ -1,8 +1,6 @@
 package io.fjord.it;
 
-import io.fjord.broker.RawConnection;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -21,29 +19,22 @@ import org.apache.kafka.common.requests.ListOffsetsRequest;
 import org.apache.kafka.common.requests.ListOffsetsResponse;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
-import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.SimpleRecord;
-import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.ProduceResponse;
-import org.apache.kafka.common.requests.RequestHeader;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -53,39 +44,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ProduceIT {
     private static final String TOPIC = "orders";
 
-    @TempDir
-    Path dir;
-
-    private InProcessBroker broker;
+    @RegisterExtension
+    final InProcessBrokerExtension broker = new InProcessBrokerExtension();
     private Admin admin;
 
     @BeforeEach
-    void start() throws Exception {
-        broker = InProcessBroker.start(dir, Map.of());
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-        admin = Admin.create(p);
-        admin.createTopics(List.of(new NewTopic(TOPIC, 3, (short) 1))).all().get();
-    }
-
-    @AfterEach
-    void stop() {
-        if (admin != null) {
-            admin.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
+    void createTopic() throws Exception {
+        admin = broker.admin();
+        broker.createTopics(new NewTopic(TOPIC, 3, (short) 1));
     }
 
     private KafkaProducer<String, String> producer(Map<String, Object> extra) {
-        Map<String, Object> p = new HashMap<>();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        p.putAll(extra);
-        return new KafkaProducer<>(p);
+        Map<String, Object> config = new HashMap<>(Map.of(ProducerConfig.LINGER_MS_CONFIG, 5));
+        config.putAll(extra);
+        return Clients.producer(broker.bootstrap(), config);
     }
 
     private static int expectedPartition(String key) {
@@ -197,27 +169,16 @@ class ProduceIT {
         unknown.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(0)
                 .setRecords(MemoryRecords.withRecords(Compression.NONE, new SimpleRecord("x".getBytes()))));
         data.topicData().add(unknown);
-        short version = 12;
-        ProduceRequest request = new ProduceRequest.Builder(version, version, data).build(version);
-        try (RawConnection connection = new RawConnection(broker.port())) {
-            RequestHeader header = new RequestHeader(ApiKeys.PRODUCE, version, "raw", 1);
-            connection.sendFrame(request.serializeWithHeader(header));
-            ProduceResponse response = (ProduceResponse) AbstractResponse.parseResponse(connection.receiveFrame(), header);
-            var byName = new HashMap<String, Short>();
-            response.data().responses().forEach(t -> byName.put(t.name(), t.partitionResponses().get(0).errorCode()));
-            assertEquals(Errors.CORRUPT_MESSAGE.code(), byName.get(TOPIC));
-            assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), byName.get("nope"));
-        }
+        ProduceResponse response = rawProduce((short) 12, data);
+        var byName = new HashMap<String, Short>();
+        response.data().responses().forEach(t -> byName.put(t.name(), t.partitionResponses().get(0).errorCode()));
+        assertEquals(Errors.CORRUPT_MESSAGE.code(), byName.get(TOPIC));
+        assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), byName.get("nope"));
         assertEquals(0, listOffsets(OffsetSpec.latest()).get(new TopicPartition(TOPIC, 0)).offset());
     }
 
-    private ProduceResponse rawProduce(short version, ProduceRequestData data, int correlationId) throws Exception {
-        ProduceRequest request = new ProduceRequest.Builder(version, version, data).build(version);
-        try (RawConnection connection = new RawConnection(broker.port())) {
-            RequestHeader header = new RequestHeader(ApiKeys.PRODUCE, version, "raw", correlationId);
-            connection.sendFrame(request.serializeWithHeader(header));
-            return (ProduceResponse) AbstractResponse.parseResponse(connection.receiveFrame(), header);
-        }
+    private ProduceResponse rawProduce(short version, ProduceRequestData data) throws Exception {
+        return broker.raw().send(new ProduceRequest.Builder(version, version, data).build(version));
     }
 
     private static ProduceRequestData oneBatch(String topic, org.apache.kafka.common.Uuid topicId, short acks) {
@@ -238,7 +199,7 @@ class ProduceIT {
         long expected = 0;
         for (short v = 3; v <= 13; v++) {
             ProduceResponseData.PartitionProduceResponse r = rawProduce(v, oneBatch(v >= 13 ? "" : TOPIC,
-                    v >= 13 ? id : org.apache.kafka.common.Uuid.ZERO_UUID, (short) -1), v).data().responses().iterator().next()
+                    v >= 13 ? id : org.apache.kafka.common.Uuid.ZERO_UUID, (short) -1)).data().responses().iterator().next()
                     .partitionResponses().get(0);
             assertEquals(Errors.NONE.code(), r.errorCode(), "v" + v);
             assertEquals(expected, r.baseOffset(), "v" + v);
@@ -249,11 +210,11 @@ class ProduceIT {
             expected += 2;
         }
         ProduceResponseData.PartitionProduceResponse unknownId = rawProduce((short) 13,
-                oneBatch("", org.apache.kafka.common.Uuid.randomUuid(), (short) 1), 20).data().responses().iterator()
+                oneBatch("", org.apache.kafka.common.Uuid.randomUuid(), (short) 1)).data().responses().iterator()
                 .next().partitionResponses().get(0);
         assertEquals(Errors.UNKNOWN_TOPIC_ID.code(), unknownId.errorCode());
         ProduceResponseData.PartitionProduceResponse badAcks = rawProduce((short) 12, oneBatch(TOPIC,
-                org.apache.kafka.common.Uuid.ZERO_UUID, (short) 2), 21).data().responses().iterator().next()
+                org.apache.kafka.common.Uuid.ZERO_UUID, (short) 2)).data().responses().iterator().next()
                 .partitionResponses().get(0);
         assertEquals(Errors.INVALID_REQUIRED_ACKS.code(), badAcks.errorCode());
         assertEquals(expected, listOffsets(OffsetSpec.latest()).get(new TopicPartition(TOPIC, 1)).offset());
@@ -267,13 +228,8 @@ class ProduceIT {
                 producer.send(new ProducerRecord<>(TOPIC, 0, "k" + i, "v" + i)).get();
             }
         }
-        admin.close();
-        admin = null;
-        broker.close();
-        broker = InProcessBroker.start(dir, Map.of());
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-        admin = Admin.create(p);
+        broker.restart();
+        admin = broker.admin();
         assertEquals(10, listOffsets(OffsetSpec.latest()).get(new TopicPartition(TOPIC, 0)).offset());
         try (KafkaProducer<String, String> producer = producer(Map.of())) {
             RecordMetadata md = producer.send(new ProducerRecord<>(TOPIC, 0, "k", "v")).get();
@@ -304,12 +260,7 @@ class ProduceIT {
                     List.of(lp(0, ListOffsetsRequest.LATEST_TIMESTAMP, -1)))));
             ListOffsetsRequest request = ListOffsetsRequest.Builder.forConsumer(false, IsolationLevel.READ_UNCOMMITTED)
                     .setTargetTimes(topics).build(v);
-            ListOffsetsResponseData r;
-            try (RawConnection connection = new RawConnection(broker.port())) {
-                RequestHeader header = new RequestHeader(ApiKeys.LIST_OFFSETS, v, "raw", v);
-                connection.sendFrame(request.serializeWithHeader(header));
-                r = ((ListOffsetsResponse) AbstractResponse.parseResponse(connection.receiveFrame(), header)).data();
-            }
+            ListOffsetsResponseData r = broker.raw().<ListOffsetsResponse>send(request).data();
             Map<String, ListOffsetsResponseData.ListOffsetsPartitionResponse> byKey = new HashMap<>();
             r.topics().forEach(t -> t.partitions().forEach(pr -> byKey.put(t.name() + "-" + pr.partitionIndex(), pr)));
             assertEquals(Errors.NONE.code(), byKey.get(TOPIC + "-2").errorCode(), "v" + v);

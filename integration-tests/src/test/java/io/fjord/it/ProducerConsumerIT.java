@@ -1,7 +1,5 @@
 package io.fjord.it;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -18,21 +16,18 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -52,30 +47,16 @@ class ProducerConsumerIT {
     private static final int TOTAL = 100_000;
     private static final String[] CODECS = {"none", "gzip", "snappy", "lz4", "zstd"};
 
-    @TempDir
-    Path dir;
-
-    private InProcessBroker broker;
+    @RegisterExtension
+    final InProcessBrokerExtension broker = new InProcessBrokerExtension();
 
     /** What a producer sent, in send order; acks=0 records get their partition from the partitioner alone. */
     private record Sent(byte[] key, byte[] value, Header[] headers) {
     }
 
     @BeforeEach
-    void start() throws Exception {
-        broker = InProcessBroker.start(dir, Map.of());
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-        try (Admin admin = Admin.create(p)) {
-            admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1))).all().get();
-        }
-    }
-
-    @AfterEach
-    void stop() {
-        if (broker != null) {
-            broker.close();
-        }
+    void createTopic() throws Exception {
+        broker.createTopics(new NewTopic(TOPIC, PARTITIONS, (short) 1));
     }
 
     private KafkaProducer<byte[], byte[]> producer(Map<String, Object> extra) {
@@ -172,26 +153,22 @@ class ProducerConsumerIT {
      * (another connection) must not overtake them, or the expected order is not the written one.
      */
     private void awaitLogEnds(List<List<Sent>> expected) throws Exception {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-        try (Admin admin = Admin.create(p)) {
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (int i = 0; i < PARTITIONS; i++) {
+            latest.put(new TopicPartition(TOPIC, i), OffsetSpec.latest());
+        }
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (true) {
+            Map<TopicPartition, ListOffsetsResultInfo> ends = broker.admin().listOffsets(latest).all().get();
+            boolean all = true;
             for (int i = 0; i < PARTITIONS; i++) {
-                latest.put(new TopicPartition(TOPIC, i), OffsetSpec.latest());
+                all &= ends.get(new TopicPartition(TOPIC, i)).offset() == expected.get(i).size();
             }
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (true) {
-                Map<TopicPartition, ListOffsetsResultInfo> ends = admin.listOffsets(latest).all().get();
-                boolean all = true;
-                for (int i = 0; i < PARTITIONS; i++) {
-                    all &= ends.get(new TopicPartition(TOPIC, i)).offset() == expected.get(i).size();
-                }
-                if (all) {
-                    return;
-                }
-                assertTrue(System.currentTimeMillis() < deadline, "acks=0 records landed: " + ends);
-                Thread.sleep(20);
+            if (all) {
+                return;
             }
+            assertTrue(System.currentTimeMillis() < deadline, "acks=0 records landed: " + ends);
+            Thread.sleep(20);
         }
     }
 
