@@ -12,6 +12,7 @@ import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * Kafka's leader-side checks of produced v2 batches beyond size and CRC, done before a batch gets offsets.
@@ -20,8 +21,10 @@ import java.util.List;
  * lastOffsetDelta + 1 equal to a positive record count; no control batch; a base sequence with a producer id;
  * record offset deltas 0..n-1 in order (INVALID_RECORD). Record rules: on a compacted topic every record has a key
  * (INVALID_RECORD); on a CreateTime topic every timestamp other than -1 lies within
- * [now - message.timestamp.before.max.ms, now + message.timestamp.after.max.ms], and no batch claims
- * LogAppendTime for itself (INVALID_TIMESTAMP). Record rules name the records in {@link RecordError}s.
+ * [now - message.timestamp.before.max.ms, now + message.timestamp.after.max.ms] (INVALID_TIMESTAMP); a batch
+ * claiming LogAppendTime itself has its maxTimestamp checked as every record's timestamp on a CreateTime topic
+ * and is rejected on a LogAppendTime topic (INVALID_TIMESTAMP), as Kafka does. Record rules name the records in
+ * {@link RecordError}s.
  *
  * <p>Cost: an uncompressed batch's records are walked in place, reading only each record's length,
  * timestamp delta, offset delta and key length (no copy, no allocation per record); its header's
@@ -30,7 +33,7 @@ import java.util.List;
  * maxTimestamp beyond the after-bound (to name the records or find the header was wrong); otherwise its
  * header maxTimestamp stands for its records and its offset deltas are not looked at.
  *
- * <p>Stateless; thread-safe.
+ * <p>Immutable (one per append, with the clock read once); thread-safe.
  */
 final class LeaderAppendValidator {
     private static final long NO_TIMESTAMP = -1;
@@ -46,17 +49,15 @@ final class LeaderAppendValidator {
     }
 
     void validate(List<RecordBatch> batches, AppendOrigin origin) {
-        if (origin == AppendOrigin.CLIENT && batches.size() != 1) {
-            throw new InvalidRecordException("A produce request must hold exactly one record batch per partition, "
-                    + batches.size() + " were sent to " + partition);
-        }
         if (origin != AppendOrigin.CLIENT) {
             return;
         }
-        for (RecordBatch batch : batches) {
-            validateClientBatch(batch);
-            validateRecords(batch, true);
+        if (batches.size() != 1) {
+            throw new InvalidRecordException("A produce request must hold exactly one record batch per partition, "
+                    + batches.size() + " were sent to " + partition);
         }
+        validateClientBatch(batches.get(0));
+        validateRecords(batches.get(0));
     }
 
     private void validateClientBatch(RecordBatch batch) {
@@ -81,7 +82,7 @@ final class LeaderAppendValidator {
         }
     }
 
-    private void validateRecords(RecordBatch batch, boolean checkOffsets) {
+    private void validateRecords(RecordBatch batch) {
         boolean createTime = !config.logAppendTime();
         if (batch.timestampType() == TimestampType.LOG_APPEND_TIME) {
             validateClaimedLogAppendTime(batch, createTime);
@@ -90,10 +91,10 @@ final class LeaderAppendValidator {
             }
         }
         if (batch.compressionType() == CompressionType.NONE) {
-            walkUncompressed(batch, createTime, checkOffsets);
+            walkUncompressed(batch, createTime);
         } else if (config.compact() || (createTime && config.timestampBeforeMaxMs() != Long.MAX_VALUE)
                 || (createTime && outOfRange(batch.maxTimestamp()))) {
-            walkDecompressed(batch, createTime, checkOffsets);
+            walkDecompressed(batch, createTime);
         }
     }
 
@@ -106,23 +107,24 @@ final class LeaderAppendValidator {
         long timestamp = batch.maxTimestamp();
         if (createTime && timestamp != NO_TIMESTAMP) {
             if (outOfRange(timestamp)) {
-                List<RecordError> errors = new ArrayList<>();
-                for (int i = 0; i < batch.recordCount(); i++) {
-                    errors.add(timestampError(i, timestamp, batch.baseOffset() + i));
-                }
-                throw invalidTimestamp(errors);
+                throw invalidTimestamp(errorPerRecord(batch, index -> timestampError(index, timestamp, batch.baseOffset() + index)));
             }
             return;
         }
-        List<RecordError> errors = new ArrayList<>();
-        for (int i = 0; i < batch.recordCount(); i++) {
-            errors.add(new RecordError(i, "Invalid timestamp type in a record of " + partition
-                    + ": a producer may not set the timestamp type to LogAppendTime"));
-        }
-        throw invalidTimestamp(errors);
+        throw invalidTimestamp(errorPerRecord(batch, index -> new RecordError(index, "Invalid timestamp type in a record of "
+                + partition + ": a producer may not set the timestamp type to LogAppendTime")));
     }
 
-    private void walkUncompressed(RecordBatch batch, boolean createTime, boolean checkOffsets) {
+    /** One error per record actually present (the records are read, so a false record count cannot inflate the list). */
+    private static List<RecordError> errorPerRecord(RecordBatch batch, IntFunction<RecordError> error) {
+        List<RecordError> errors = new ArrayList<>();
+        for (Iterator<Record> it = batch.records(RecordBatch.DEFAULT_MAX_DECOMPRESSED_BYTES); it.hasNext(); it.next()) {
+            errors.add(error.apply(errors.size()));
+        }
+        return errors;
+    }
+
+    private void walkUncompressed(RecordBatch batch, boolean createTime) {
         boolean checkTimestamps = createTime && batch.timestampType() == TimestampType.CREATE_TIME;
         int count = batch.recordCount();
         ByteBuf records = batch.buffer().slice(RecordBatch.HEADER_SIZE, batch.sizeInBytes() - RecordBatch.HEADER_SIZE);
@@ -142,9 +144,7 @@ final class LeaderAppendValidator {
                 int offsetDelta = Varints.readVarint(records);
                 int keyLength = Varints.readVarint(records);
                 records.readerIndex(next);
-                if (checkOffsets) {
-                    checkOffsetDelta(index, offsetDelta);
-                }
+                checkOffsetDelta(index, offsetDelta);
                 maxTimestamp = Math.max(maxTimestamp, timestamp);
                 errors = check(errors, index, keyLength < 0, checkTimestamps, timestamp, batch.baseOffset() + offsetDelta);
             }
@@ -160,16 +160,14 @@ final class LeaderAppendValidator {
         }
     }
 
-    private void walkDecompressed(RecordBatch batch, boolean createTime, boolean checkOffsets) {
+    private void walkDecompressed(RecordBatch batch, boolean createTime) {
         boolean checkTimestamps = createTime && batch.timestampType() == TimestampType.CREATE_TIME;
         long maxTimestamp = NO_TIMESTAMP;
         Rejections errors = null;
         int index = 0;
         for (Iterator<Record> it = batch.records(RecordBatch.DEFAULT_MAX_DECOMPRESSED_BYTES); it.hasNext(); index++) {
             Record record = it.next();
-            if (checkOffsets) {
-                checkOffsetDelta(index, record.offset() - batch.baseOffset());
-            }
+            checkOffsetDelta(index, record.offset() - batch.baseOffset());
             maxTimestamp = Math.max(maxTimestamp, record.timestamp());
             errors = check(errors, index, record.key() == null, checkTimestamps, record.timestamp(), record.offset());
         }
