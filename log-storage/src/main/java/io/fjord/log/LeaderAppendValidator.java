@@ -1,14 +1,12 @@
 package io.fjord.log;
 
-import io.fjord.protocol.ProtocolDecodeException;
-import io.fjord.protocol.Varints;
 import io.fjord.protocol.records.CompressionType;
 import io.fjord.protocol.records.CorruptRecordException;
 import io.fjord.protocol.records.Record;
 import io.fjord.protocol.records.RecordBatch;
 import io.fjord.protocol.records.TimestampType;
-import io.netty.buffer.ByteBuf;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -127,32 +125,32 @@ final class LeaderAppendValidator {
     private void walkUncompressed(RecordBatch batch, boolean createTime) {
         boolean checkTimestamps = createTime && batch.timestampType() == TimestampType.CREATE_TIME;
         int count = batch.recordCount();
-        ByteBuf records = batch.buffer().slice(RecordBatch.HEADER_SIZE, batch.sizeInBytes() - RecordBatch.HEADER_SIZE);
+        RecordCursor records = new RecordCursor(batch.buffer().nioBuffer(RecordBatch.HEADER_SIZE, batch.sizeInBytes() - RecordBatch.HEADER_SIZE));
         long baseTimestamp = batch.baseTimestamp();
+        long baseOffset = batch.baseOffset();
         long maxTimestamp = NO_TIMESTAMP;
         Rejections errors = null;
-        try {
-            for (int index = 0; index < count; index++) {
-                int length = Varints.readVarint(records);
-                if (length < 6 || length > records.readableBytes()) {
-                    throw new CorruptRecordException("record " + index + " has length " + length + " with "
-                            + records.readableBytes() + " bytes remaining");
-                }
-                int next = records.readerIndex() + length;
-                records.skipBytes(1);
-                long timestamp = baseTimestamp + Varints.readVarlong(records);
-                int offsetDelta = Varints.readVarint(records);
-                int keyLength = Varints.readVarint(records);
-                records.readerIndex(next);
-                checkOffsetDelta(index, offsetDelta);
-                maxTimestamp = Math.max(maxTimestamp, timestamp);
-                errors = check(errors, index, keyLength < 0, checkTimestamps, timestamp, batch.baseOffset() + offsetDelta);
+        for (int index = 0; index < count; index++) {
+            int length = records.readVarint();
+            if (length < 6 || length > records.remaining()) {
+                throw new CorruptRecordException("record " + index + " has length " + length + " with "
+                        + records.remaining() + " bytes remaining in " + partition);
             }
-        } catch (ProtocolDecodeException | IndexOutOfBoundsException e) {
-            throw e instanceof CorruptRecordException c ? c : new CorruptRecordException("corrupt record in " + partition + ": " + e.getMessage(), e);
+            int next = records.position + length;
+            records.position++;
+            long timestamp = baseTimestamp + records.readVarlong();
+            int offsetDelta = records.readVarint();
+            int keyLength = records.readVarint();
+            if (records.position > next) {
+                throw new CorruptRecordException("record " + index + " is shorter than its fields in " + partition);
+            }
+            records.position = next;
+            checkOffsetDelta(index, offsetDelta);
+            maxTimestamp = Math.max(maxTimestamp, timestamp);
+            errors = check(errors, index, keyLength < 0, checkTimestamps, timestamp, baseOffset + offsetDelta);
         }
-        if (records.isReadable()) {
-            throw new CorruptRecordException(records.readableBytes() + " bytes remain after the batch's " + count + " records");
+        if (records.remaining() > 0) {
+            throw new CorruptRecordException(records.remaining() + " bytes remain after the batch's " + count + " records");
         }
         throwIfAny(errors);
         if (checkTimestamps && maxTimestamp != batch.maxTimestamp()) {
@@ -194,6 +192,49 @@ final class LeaderAppendValidator {
             errors.add(timestampError(index, timestamp, offset), true);
         }
         return errors;
+    }
+
+    /**
+     * Reads zig-zag varints at absolute positions of a {@link ByteBuffer} (a view of the batch, not a copy): the
+     * uncompressed walk's only reads, kept free of ByteBuf's per-byte reference-count and bounds checks.
+     */
+    private static final class RecordCursor {
+        private final ByteBuffer bytes;
+        private final int limit;
+        int position;
+
+        RecordCursor(ByteBuffer bytes) {
+            this.bytes = bytes;
+            this.position = bytes.position();
+            this.limit = bytes.limit();
+        }
+
+        int remaining() {
+            return limit - position;
+        }
+
+        int readVarint() {
+            long value = readVarlong();
+            if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
+                throw new CorruptRecordException("varint " + value + " does not fit an int");
+            }
+            return (int) value;
+        }
+
+        long readVarlong() {
+            long raw = 0;
+            for (int shift = 0; shift < 64; shift += 7) {
+                if (position >= limit) {
+                    throw new CorruptRecordException("a varint runs past the end of the records");
+                }
+                byte b = bytes.get(position++);
+                raw |= (long) (b & 0x7f) << shift;
+                if (b >= 0) {
+                    return (raw >>> 1) ^ -(raw & 1);
+                }
+            }
+            throw new CorruptRecordException("a varint is longer than 10 bytes");
+        }
     }
 
     /** The records of one batch rejected so far, and whether one was for its timestamp. */

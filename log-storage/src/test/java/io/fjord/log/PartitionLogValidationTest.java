@@ -2,6 +2,7 @@ package io.fjord.log;
 
 import io.fjord.protocol.ErrorCode;
 import io.fjord.protocol.records.CompressionType;
+import io.fjord.protocol.records.CorruptRecordException;
 import io.fjord.protocol.records.Record;
 import io.fjord.protocol.records.RecordBatch;
 import io.fjord.protocol.records.RecordBatchBuilder;
@@ -255,6 +256,17 @@ class PartitionLogValidationTest {
         log.append(batch, 0, AppendOrigin.CLIENT);
         assertEquals(t - 5, RecordBatch.wrap(batch).maxTimestamp());
         assertTrue(RecordBatch.wrap(batch).isValid());
+    }
+
+    @Test
+    void aRecordCountBeyondTheRecordsPresentIsCorrupt() {
+        PartitionLog log = open();
+        ByteBuf batch = records(CompressionType.NONE, new long[]{now(), now()}, "a", "b");
+        batch.setInt(RecordBatch.LAST_OFFSET_DELTA_OFFSET, 2);
+        batch.setInt(RecordBatch.HEADER_SIZE - 4, 3);
+        RecordBatch.wrap(batch).setMaxTimestamp(TimestampType.CREATE_TIME, now());
+        assertThrows(CorruptRecordException.class, () -> log.append(batch, 0, AppendOrigin.CLIENT));
+        assertEquals(0, log.logEndOffset());
     }
 
     @Test
