@@ -6,6 +6,8 @@ import io.fjord.broker.metadata.BrokerMetadata;
 import io.fjord.broker.api.RequestDispatcher;
 import io.fjord.broker.config.BrokerConfig;
 import io.fjord.broker.config.Endpoint;
+import io.fjord.broker.config.HostPort;
+import io.fjord.broker.http.HealthHandler;
 import io.fjord.broker.log.PartitionManager;
 import io.fjord.broker.network.ConnectionErrorHandler;
 import io.fjord.broker.network.ConnectionSequencer;
@@ -30,6 +32,8 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,20 +42,25 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The Kafka-protocol TCP server: one server socket per broker listener (listeners not named in
- * controller.listener.names), an acceptor thread and {@code num.network.threads} event loops, each
- * connection with the pipeline built in {@link #initConnection}. Uses the native epoll transport when
- * its library is present, NIO otherwise.
+ * controller.listener.names) and, for a full node, the HTTP listener, on one acceptor thread and
+ * {@code num.network.threads} event loops, each connection with the pipeline built in
+ * {@link #initConnection} (Kafka protocol) or {@link #initHttpConnection} (HTTP). Uses the native epoll
+ * transport when its library is present, NIO otherwise.
  *
- * <p>Lifecycle: {@link #start()} once, then {@link #close()} (idempotent): stop accepting, close every
- * connection, stop the event loops. Thread-safety: start and close are synchronized; everything else
- * runs on Netty's threads.
+ * <p>Lifecycle: {@link #start()} once: the listeners bind first (ApiVersions is answered from then on), then
+ * the quorum, logs and broker registration follow and the node becomes ready; requests other than
+ * ApiVersions wait for readiness. Then {@link #close()} (idempotent): not ready any more, stop accepting,
+ * close every connection, stop the event loops. Thread-safety: start and close are synchronized; everything
+ * else runs on Netty's threads.
  */
 public final class BrokerServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerServer.class);
+    private static final int HTTP_MAX_REQUEST_BYTES = 64 * 1024;
 
     private final BrokerConfig config;
     private final RequestDispatcher dispatcher;
@@ -60,22 +69,30 @@ public final class BrokerServer implements AutoCloseable {
     private final ResponseEncoder responseEncoder = new ResponseEncoder();
     private final ConnectionErrorHandler errorHandler = new ConnectionErrorHandler();
     private final Map<String, Channel> serverChannels = new LinkedHashMap<>();
+    private final boolean serveHttp;
+    private final HealthHandler healthHandler;
+    private Channel httpChannel;
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private volatile boolean closing;
     private EventLoopGroup acceptorGroup;
     private EventLoopGroup networkGroup;
     private ChannelGroup connections;
     private boolean closed;
 
-    /** A server with the given handlers and no metadata quorum (tests of the request path). */
+    /** A server with the given handlers, no metadata quorum and no HTTP listener (tests of the request path). */
     public BrokerServer(BrokerConfig config, ApiHandlerRegistry registry) {
         this.config = config;
-        this.dispatcher = new RequestDispatcher(registry);
+        this.dispatcher = new RequestDispatcher(registry, ready);
         this.metadata = null;
         this.partitions = null;
+        this.serveHttp = false;
+        this.healthHandler = null;
     }
 
     /**
-     * A full node: the metadata quorum runs in process (process.roles must contain controller) and every
-     * handler of {@link ApiHandlerRegistry#forBroker(BrokerFeatures, BrokerMetadata, PartitionManager)} is served.
+     * A full node: the metadata quorum runs in process (process.roles must contain controller), the HTTP
+     * listener (http.listener) answers /health, and every handler of
+     * {@link ApiHandlerRegistry#forBroker(BrokerFeatures, BrokerMetadata, PartitionManager)} is served.
      */
     public BrokerServer(BrokerConfig config) {
         if (!config.processRoles().contains("controller")) {
@@ -86,25 +103,20 @@ public final class BrokerServer implements AutoCloseable {
         this.metadata = new BrokerMetadata(config);
         this.partitions = new PartitionManager(metadata);
         this.dispatcher = new RequestDispatcher(ApiHandlerRegistry.forBroker(BrokerFeatures.defaults(), metadata,
-                partitions));
+                partitions), ready);
+        this.serveHttp = true;
+        this.healthHandler = new HealthHandler(this::status, config.nodeId());
     }
 
     /**
-     * Starts the metadata quorum (if any), binds every broker listener, then registers this broker with
-     * the bound ports; throws if any step fails (after releasing what was started).
+     * Binds every broker listener, then starts the metadata quorum (if any), opens the logs and registers this
+     * broker with the bound ports; returns once the node is ready. ApiVersions is answered as soon as the
+     * listeners are bound, other requests wait for readiness (see {@link RequestDispatcher}). Throws if any
+     * step fails (after releasing what was started).
      */
     public synchronized void start() throws InterruptedException, IOException {
         if (acceptorGroup != null) {
             throw new IllegalStateException("already started");
-        }
-        if (metadata != null) {
-            metadata.start();
-            try {
-                partitions.open();
-            } catch (RuntimeException e) {
-                close();
-                throw e;
-            }
         }
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -134,15 +146,67 @@ public final class BrokerServer implements AutoCloseable {
                 LOG.info("Listening on {} ({}, {} transport)", channel.localAddress(), endpoint.listenerName(),
                         epoll ? "epoll" : "nio");
             }
+            if (serveHttp) {
+                bindHttp(channelType);
+            }
             if (metadata != null) {
+                metadata.start();
+                partitions.open();
                 Map<String, Integer> ports = new LinkedHashMap<>();
                 serverChannels.forEach((name, ch) -> ports.put(name, ((InetSocketAddress) ch.localAddress()).getPort()));
                 metadata.registerBroker(ports);
             }
+            ready.complete(null);
         } catch (InterruptedException | IOException | RuntimeException e) {
+            ready.completeExceptionally(e);
             close();
             throw e;
         }
+    }
+
+    private void bindHttp(Class<? extends ServerChannel> channelType) throws InterruptedException {
+        HostPort http = config.httpListener();
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(acceptorGroup, networkGroup)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, 64)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        initHttpConnection(ch);
+                    }
+                });
+        InetSocketAddress address = http.host().isEmpty()
+                ? new InetSocketAddress(http.port())
+                : new InetSocketAddress(http.host(), http.port());
+        httpChannel = bootstrap.bind(address).sync().channel();
+        LOG.info("HTTP listener on {} (/health, /health/live, /health/ready)", httpChannel.localAddress());
+    }
+
+    /** The pipeline of one HTTP connection (http.listener); every handler is named. */
+    private void initHttpConnection(SocketChannel ch) {
+        connections.add(ch);
+        ChannelPipeline pipeline = ch.pipeline();
+        if (config.connectionsMaxIdleMs() > 0) {
+            pipeline.addLast("idleReaper", new IdleConnectionReaper(config.connectionsMaxIdleMs()));
+        }
+        pipeline.addLast("httpCodec", new HttpServerCodec());
+        pipeline.addLast("httpAggregator", new HttpObjectAggregator(HTTP_MAX_REQUEST_BYTES));
+        pipeline.addLast("health", healthHandler);
+    }
+
+    /** What /health reports: starting until {@link #start()} finished, ready, then stopping once closing. */
+    public HealthHandler.Status status() {
+        if (closing || ready.isCompletedExceptionally()) {
+            return HealthHandler.Status.STOPPING;
+        }
+        return ready.isDone() ? HealthHandler.Status.READY : HealthHandler.Status.STARTING;
+    }
+
+    /** The port http.listener is bound to, or -1 when this server has no HTTP listener. */
+    public synchronized int httpPort() {
+        return httpChannel == null ? -1 : ((InetSocketAddress) httpChannel.localAddress()).getPort();
     }
 
     /** The partition logs of this node, or null for a server built without a quorum. */
@@ -180,6 +244,8 @@ public final class BrokerServer implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closing = true;
+        ready.completeExceptionally(new IllegalStateException("the broker is shutting down"));
         if (closed || acceptorGroup == null) {
             if (!closed && metadata != null) {
                 partitions.close();
@@ -190,6 +256,9 @@ public final class BrokerServer implements AutoCloseable {
         closed = true;
         for (Channel channel : serverChannels.values()) {
             channel.close().syncUninterruptibly();
+        }
+        if (httpChannel != null) {
+            httpChannel.close().syncUninterruptibly();
         }
         connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         acceptorGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);

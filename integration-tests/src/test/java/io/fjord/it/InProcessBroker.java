@@ -26,6 +26,7 @@ public final class InProcessBroker implements AutoCloseable {
         props.put("controller.listener.names", "CONTROLLER");
         props.put("controller.quorum.voters", "1@localhost:" + controllerPort);
         props.put("log.dirs", dataDir.toString());
+        props.put("http.listener", "localhost:0");
         props.putAll(extra);
         BrokerServer server = new BrokerServer(BrokerConfig.fromMap(props));
         server.start();

@@ -657,6 +657,16 @@ public final class PartitionLog implements Closeable {
     }
 
     /**
+     * The leader epoch of the batch at the log start offset (the latest epoch starting at or before it), as
+     * ListOffsets EARLIEST reports it; empty if no epoch is known that early.
+     */
+    public OptionalInt logStartEpoch() {
+        synchronized (lock) {
+            return producersAndEpochs.epochs().epochForOffset(logStartOffset);
+        }
+    }
+
+    /**
      * Records that {@code leaderEpoch} starts at the log end offset, for a replica becoming leader (Kafka's
      * makeLeader does this), so OffsetsForLeaderEpoch answers for the new epoch before anything is appended.
      */

@@ -171,4 +171,13 @@ class PartitionLogLeaderEpochTest {
 
         assertEquals(entries(0, 1, 3, 3, 5, 5), checkpointed());
     }
+
+    @Test
+    void theLogStartEpochIsTheEpochOfTheBatchAtTheLogStartOffset() {
+        assertEquals(OptionalInt.of(0), log.logStartEpoch());
+        log.deleteRecordsBefore(4);
+        assertEquals(OptionalInt.of(3), log.logStartEpoch());
+        log.deleteRecordsBefore(5);
+        assertEquals(OptionalInt.of(5), log.logStartEpoch());
+    }
 }

@@ -27,7 +27,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Answers ListOffsets (API 2, v1-10) from the partition logs this node leads. Special timestamps as Kafka:
- * EARLIEST (-2) and EARLIEST_LOCAL (-4) the log start offset; LATEST (-1) the high watermark, which on a
+ * EARLIEST (-2) and EARLIEST_LOCAL (-4) the log start offset with the leader epoch of its batch (-1 if none is
+ * known); LATEST (-1) the high watermark, which on a
  * single node is the log end offset (also the last stable offset: there are no transactions yet);
  * MAX_TIMESTAMP (-3) the first record with the largest timestamp; LATEST_TIERED (-5) and
  * EARLIEST_PENDING_UPLOAD (-6) offset -1 (no tiered storage). Any other timestamp: the first record at or
@@ -118,7 +119,7 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
             ListOffsetsPartitionResponse r = new ListOffsetsPartitionResponse().setPartitionIndex(index)
                     .setErrorCode(ErrorCode.NONE.code()).setTimestamp(-1).setOffset(-1).setLeaderEpoch(-1);
             if (ts == EARLIEST || ts == EARLIEST_LOCAL) {
-                r.setOffset(log.logStartOffset());
+                r.setOffset(log.logStartOffset()).setLeaderEpoch(log.logStartEpoch().orElse(-1));
             } else if (ts == LATEST) {
                 r.setOffset(log.logEndOffset()).setLeaderEpoch(partition.leaderEpoch());
             } else if (ts == LATEST_TIERED || ts == EARLIEST_PENDING_UPLOAD) {

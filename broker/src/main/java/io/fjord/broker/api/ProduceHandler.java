@@ -45,7 +45,9 @@ import java.util.concurrent.CompletableFuture;
  * but no transactional id gets TRANSACTIONAL_ID_AUTHORIZATION_FAILED for every partition. A success carries the base
  * offset, the log append time (-1 unless message.timestamp.type=LogAppendTime) and the log start offset.
  *
- * <p>acks=0: the records are appended and no response is sent. acks=1 and acks=-1 are both answered after
+ * <p>acks=0: the records are appended and no response is sent; if any partition (or the whole request)
+ * fails, the connection is closed instead ({@link CloseConnectionException}), as Kafka does, so the client
+ * learns of the error and refreshes its metadata; {@link #errorResponse} is null for acks=0. acks=1 and acks=-1 are both answered after
  * the local append: on a single node the ISR is this node alone, so acks=all waits on nothing else yet
  * (no replication, no min.insync.replicas check).
  *
@@ -74,14 +76,14 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
     public CompletableFuture<ProduceResponse> handle(RequestContext context, ProduceRequest request) {
         short version = context.apiVersion();
         if (version < FIRST_SUPPORTED_VERSION) {
-            return CompletableFuture.completedFuture(errorResponse(request, ErrorCode.UNSUPPORTED_VERSION));
+            return answer(allFailed(request, ErrorCode.UNSUPPORTED_VERSION), request.acks() == 0);
         }
         short acks = request.acks();
         if (acks != 0 && acks != 1 && acks != -1) {
             return CompletableFuture.completedFuture(errorResponse(request, ErrorCode.INVALID_REQUIRED_ACKS));
         }
         if (request.transactionalId() == null && hasTransactionalBatch(request)) {
-            return CompletableFuture.completedFuture(errorResponse(request, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED));
+            return answer(allFailed(request, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED), acks == 0);
         }
         boolean byId = version >= FIRST_TOPIC_ID_VERSION;
         CompletableFuture<ProduceResponse> result = new CompletableFuture<>();
@@ -89,7 +91,14 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
             partitions.ioExecutor(context.clientAddress()).execute(() -> {
                 try {
                     ProduceResponse response = append(request, byId);
-                    result.complete(acks == 0 ? null : response);
+                    if (acks != 0) {
+                        result.complete(response);
+                    } else if (hasError(response)) {
+                        result.completeExceptionally(new CloseConnectionException("acks=0 produce failed: "
+                                + errors(response)));
+                    } else {
+                        result.complete(null);
+                    }
                 } catch (RuntimeException e) {
                     result.completeExceptionally(e);
                 }
@@ -98,6 +107,36 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
             result.completeExceptionally(e);
         }
         return result;
+    }
+
+    private static CompletableFuture<ProduceResponse> answer(ProduceResponse response, boolean acksZero) {
+        if (acksZero) {
+            return CompletableFuture.failedFuture(new CloseConnectionException("acks=0 produce failed: "
+                    + errors(response)));
+        }
+        return CompletableFuture.completedFuture(response);
+    }
+
+    private static boolean hasError(ProduceResponse response) {
+        return response.responses().stream().flatMap(t -> t.partitionResponses().stream())
+                .anyMatch(p -> p.errorCode() != ErrorCode.NONE.code());
+    }
+
+    /** "topic-partition: ERROR" for every failed partition, for the log line of the closed connection. */
+    private static String errors(ProduceResponse response) {
+        StringBuilder out = new StringBuilder();
+        for (TopicProduceResponse t : response.responses()) {
+            for (PartitionProduceResponse p : t.partitionResponses()) {
+                if (p.errorCode() != ErrorCode.NONE.code()) {
+                    if (out.length() > 0) {
+                        out.append(", ");
+                    }
+                    out.append(t.name().isEmpty() ? t.topicId() : t.name()).append('-').append(p.index()).append(": ")
+                            .append(ErrorCode.forCode(p.errorCode()));
+                }
+            }
+        }
+        return out.toString();
     }
 
     private ProduceResponse append(ProduceRequest request, boolean byId) {
@@ -180,6 +219,10 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
 
     @Override
     public ProduceResponse errorResponse(ProduceRequest request, ErrorCode error) {
+        return request.acks() == 0 ? null : allFailed(request, error);
+    }
+
+    private static ProduceResponse allFailed(ProduceRequest request, ErrorCode error) {
         List<TopicProduceResponse> topics = new ArrayList<>();
         for (TopicProduceData t : request.topicData()) {
             List<PartitionProduceResponse> results = new ArrayList<>();

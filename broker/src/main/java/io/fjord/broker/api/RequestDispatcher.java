@@ -1,5 +1,6 @@
 package io.fjord.broker.api;
 
+import io.fjord.protocol.ApiKey;
 import io.fjord.protocol.ApiMessage;
 import io.fjord.protocol.ErrorCode;
 import org.slf4j.Logger;
@@ -15,16 +16,33 @@ import java.util.concurrent.ExecutionException;
  * {@link ErrorCode#forException}; anything else becomes UNKNOWN_SERVER_ERROR and is logged once, here,
  * with the request's context.
  *
- * <p>Invariant: the returned future never fails for a request whose API is registered; it completes with
- * the response, or with null when the handler sends none. Thread-safe.
+ * <p>Until the node is ready (the future given to the constructor completes: metadata loaded, logs open)
+ * only ApiVersions is handled at once; every other request waits for readiness, then runs on the thread
+ * that completed it. So the client listeners may open while the node is still starting.
+ *
+ * <p>A handler that has no response to give for a failed request ({@link ApiHandler#errorResponse} returns
+ * null, as Produce with acks=0 does) or that fails with {@link CloseConnectionException} gets its connection
+ * closed: the returned future fails with a {@link CloseConnectionException}.
+ *
+ * <p>Invariant: the returned future fails only with {@link CloseConnectionException} for a request whose API
+ * is registered; otherwise it completes with the response, or with null when the handler sends none.
+ * Thread-safe.
  */
 public final class RequestDispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(RequestDispatcher.class);
 
     private final ApiHandlerRegistry registry;
+    private final CompletableFuture<Void> ready;
 
+    /** A dispatcher that handles every request at once. */
     public RequestDispatcher(ApiHandlerRegistry registry) {
+        this(registry, CompletableFuture.completedFuture(null));
+    }
+
+    /** A dispatcher that holds requests other than ApiVersions until {@code ready} completes. */
+    public RequestDispatcher(ApiHandlerRegistry registry, CompletableFuture<Void> ready) {
         this.registry = registry;
+        this.ready = ready;
     }
 
     public ApiHandlerRegistry registry() {
@@ -39,24 +57,40 @@ public final class RequestDispatcher {
             throw new IllegalArgumentException("No handler for API key " + request.apiKey());
         }
         CompletableFuture<? extends ApiMessage> answer;
-        try {
-            answer = handler.handle(context, request);
-        } catch (Throwable failure) {
-            answer = CompletableFuture.failedFuture(failure);
+        if (ready.isDone() || request.apiKey() == ApiKey.API_VERSIONS.id()) {
+            answer = handle(handler, context, request);
+        } else {
+            answer = ready.thenCompose(started -> handle(handler, context, request));
         }
         return answer.handle((response, failure) ->
                 failure == null ? response : errorResponse(handler, context, request, unwrap(failure)));
     }
 
+    private static CompletableFuture<? extends ApiMessage> handle(ApiHandler<ApiMessage> handler,
+                                                                  RequestContext context, ApiMessage request) {
+        try {
+            return handler.handle(context, request);
+        } catch (Throwable failure) {
+            return CompletableFuture.failedFuture(failure);
+        }
+    }
+
     private static ApiMessage errorResponse(ApiHandler<ApiMessage> handler, RequestContext context,
                                             ApiMessage request, Throwable failure) {
+        if (failure instanceof CloseConnectionException close) {
+            throw close;
+        }
         ErrorCode error = ErrorCode.forException(failure);
         if (error == ErrorCode.UNKNOWN_SERVER_ERROR) {
             LOG.error("Unexpected failure handling {}", context, failure);
         } else {
             LOG.debug("Answering {} with {}: {}", context, error, failure.getMessage());
         }
-        return handler.errorResponse(request, error);
+        ApiMessage response = handler.errorResponse(request, error);
+        if (response == null) {
+            throw new CloseConnectionException(error + " for a request that expects no response");
+        }
+        return response;
     }
 
     private static Throwable unwrap(Throwable failure) {

@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import io.fjord.protocol.Uuid;
 
+import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,6 +44,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@link LogManager#updateConfig}). Partitions created after this node started following the image are new:
  * their logs go to an online directory even while another is offline (Kafka's isNew); others are not created
  * while a directory that may hold them is offline.
+ *
+ * <p>Each log's dir holds a {@link PartitionMetadataFile} with its topic id, written when the log is first used
+ * for a topic. A log whose file names another id than the image's topic of that name is stale (the topic was
+ * deleted and re-created, possibly while this node was down) and is deleted, as Kafka does; logs without the
+ * file get the current id.
  *
  * <p>Appends and other disk work run on {@link #ioExecutor(Object)}: num.io.threads (default 8) single
  * threads, one chosen per key (a client connection), so the requests of one connection are appended in the
@@ -69,6 +75,8 @@ public final class PartitionManager implements AutoCloseable {
     private volatile boolean closed;
     /** The topic id each topic name had when its logs were last checked: a new id means a re-created topic. */
     private final Map<String, Uuid> topicIds = new ConcurrentHashMap<>();
+    /** The topic id each log's partition.metadata is known to hold (checked or written since open). */
+    private final Map<TopicPartition, Uuid> idsOnDisk = new ConcurrentHashMap<>();
     private final Set<TopicPartition> pendingWakeUps = ConcurrentHashMap.newKeySet();
     private volatile DelayedOperationPurgatory<TopicPartition> fetchPurgatory;
     private ExecutorService wakeUps;
@@ -223,8 +231,64 @@ public final class PartitionManager implements AutoCloseable {
             adoptTopicId(logManager(), t);
         }
         TopicPartition tp = new TopicPartition(topic, partition);
-        Optional<PartitionLog> existing = logManager().getLog(tp);
-        return existing.isPresent() ? existing : Optional.of(logManager().getOrCreateLog(tp, logConfig(topic)));
+        if (t.id().equals(idsOnDisk.get(tp))) {
+            Optional<PartitionLog> existing = logManager().getLog(tp);
+            if (existing.isPresent()) {
+                return existing;
+            }
+        }
+        return Optional.of(logFor(logManager(), tp, t.id(), logConfig(topic), false));
+    }
+
+    /**
+     * The log of {@code tp} for the topic with id {@code topicId}: an existing log whose partition.metadata names
+     * another id is deleted first (left behind by a deleted topic of the same name); a missing log is created;
+     * the log's partition.metadata is written if it lacks one.
+     */
+    private synchronized PartitionLog logFor(LogManager m, TopicPartition tp, Uuid topicId, LogConfig config,
+                                             boolean isNew) {
+        deleteIfStale(m, tp, topicId);
+        PartitionLog log = m.getOrCreateLog(tp, config, isNew);
+        if (!topicId.equals(idsOnDisk.get(tp))) {
+            try {
+                PartitionMetadataFile.write(log.dir(), topicId);
+                idsOnDisk.put(tp, topicId);
+            } catch (UncheckedIOException e) {
+                LOG.warn("Cannot record the topic id of {} (tried again on its next use): {}", tp, e.getMessage());
+            }
+        }
+        return log;
+    }
+
+    /**
+     * Deletes the log of {@code tp} if its partition.metadata names a topic id other than {@code topicId}, as Kafka
+     * deletes such stale logs; a log without the file (or with a malformed one) is kept and gets {@code topicId}
+     * from {@link #logFor}. Returns whether the log was deleted.
+     */
+    private synchronized boolean deleteIfStale(LogManager m, TopicPartition tp, Uuid topicId) {
+        if (topicId.equals(idsOnDisk.get(tp))) {
+            return false;
+        }
+        Optional<PartitionLog> log = m.getLog(tp);
+        if (log.isEmpty()) {
+            return false;
+        }
+        Optional<Uuid> stored;
+        try {
+            stored = PartitionMetadataFile.read(log.get().dir());
+        } catch (IllegalStateException e) {
+            LOG.warn("Keeping the log of {} and rewriting its {}: {}", tp, PartitionMetadataFile.FILE_NAME, e.getMessage());
+            return false;
+        }
+        if (stored.isEmpty() || stored.get().equals(topicId)) {
+            stored.ifPresent(id -> idsOnDisk.put(tp, id));
+            return false;
+        }
+        LOG.info("Deleting the log of {}: it belongs to topic id {}, the topic {} now has id {}", tp, stored.get(),
+                tp.topic(), topicId);
+        idsOnDisk.remove(tp);
+        m.deleteLog(tp);
+        return true;
     }
 
     /** Creates logs for led partitions and deletes logs of topics no longer in the image; runs on the apply thread. */
@@ -254,7 +318,7 @@ public final class PartitionManager implements AutoCloseable {
                 for (PartitionImage p : topic.partitions().values()) {
                     if (p.leader() == metadata.nodeId()) {
                         boolean isNew = previous != null && (before == null || before.partition(p.partition()) == null);
-                        leadPartition(m, new TopicPartition(topic.name(), p.partition()), p, config, isNew);
+                        leadPartition(m, new TopicPartition(topic.name(), p.partition()), topic.id(), p, config, isNew);
                     }
                 }
             }
@@ -265,7 +329,10 @@ public final class PartitionManager implements AutoCloseable {
                 }
                 if (topic == null || topic.partition(tp.partition()) == null) {
                     LOG.info("Deleting the log of {}: its topic was deleted", tp);
+                    idsOnDisk.remove(tp);
                     m.deleteLog(tp);
+                } else {
+                    deleteIfStale(m, tp, topic.id());
                 }
             }
         } catch (RuntimeException e) {
@@ -279,9 +346,10 @@ public final class PartitionManager implements AutoCloseable {
      * directory even while another directory is offline, as Kafka places new partitions; a failure affects only
      * this partition.
      */
-    private void leadPartition(LogManager m, TopicPartition tp, PartitionImage p, LogConfig config, boolean isNew) {
+    private void leadPartition(LogManager m, TopicPartition tp, Uuid topicId, PartitionImage p, LogConfig config,
+                               boolean isNew) {
         try {
-            PartitionLog log = m.getOrCreateLog(tp, config, isNew);
+            PartitionLog log = logFor(m, tp, topicId, config, isNew);
             if (!log.config().equals(config)) {
                 LOG.info("The config of {} changed: {}", tp, config);
                 m.updateConfig(tp, config);
@@ -304,6 +372,7 @@ public final class PartitionManager implements AutoCloseable {
             for (TopicPartition tp : m.allLogs().keySet()) {
                 if (tp.topic().equals(topic.name())) {
                     LOG.info("Deleting the log of {}: its topic was re-created with id {}", tp, topic.id());
+                    idsOnDisk.remove(tp);
                     m.deleteLog(tp);
                 }
             }

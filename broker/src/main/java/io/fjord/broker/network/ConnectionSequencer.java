@@ -1,6 +1,7 @@
 package io.fjord.broker.network;
 
 import io.fjord.broker.api.ApiHandler;
+import io.fjord.broker.api.CloseConnectionException;
 import io.fjord.broker.api.RequestDispatcher;
 import io.fjord.protocol.ApiMessage;
 import io.netty.channel.ChannelFutureListener;
@@ -11,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Keeps one request per connection in flight and answers strictly in request order, as Kafka does:
@@ -19,7 +21,11 @@ import java.util.concurrent.CompletableFuture;
  * finished). When more than {@value #MAX_QUEUED} requests wait, the connection stops reading until the
  * queue drains.
  *
- * <p>Requests read before the connection closed are still handled, in order, and their responses dropped,
+ * <p>A dispatch that fails ({@link CloseConnectionException}: a request without response failed) closes the
+ * connection, as Kafka does for Produce with acks=0; requests queued behind it are dropped unhandled, since
+ * a connection the broker closes itself stops there.
+ *
+ * <p>Requests read before the client closed the connection are still handled, in order, and their responses dropped,
  * as Kafka handles every complete request it received: an acks=0 producer that closes right after sending
  * loses no records.
  *
@@ -86,8 +92,15 @@ public final class ConnectionSequencer extends ChannelInboundHandlerAdapter {
             return;
         }
         if (failure != null) {
-            LOG.error("Closing connection: no response could be built for {}", request.context(), failure);
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (cause instanceof CloseConnectionException) {
+                LOG.info("Closing connection after {}: {}", request.context(), cause.getMessage());
+            } else {
+                LOG.error("Closing connection: no response could be built for {}", request.context(), failure);
+            }
             inFlight = false;
+            dropQueued();
             ctx.close();
             return;
         }
@@ -110,6 +123,13 @@ public final class ConnectionSequencer extends ChannelInboundHandlerAdapter {
             inFlight = false;
             dispatchNext(ctx);
         });
+    }
+
+    private void dropQueued() {
+        Request request;
+        while ((request = queued.poll()) != null) {
+            request.release();
+        }
     }
 
     @Override

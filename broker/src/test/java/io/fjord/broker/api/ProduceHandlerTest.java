@@ -8,8 +8,12 @@ import io.fjord.protocol.message.ProduceResponse;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Produce checks made before any log is touched (kafka-clients cannot encode Produce v0-2). */
 class ProduceHandlerTest {
@@ -42,5 +46,14 @@ class ProduceHandlerTest {
         ProduceResponse r = new ProduceHandler(null, null).handle(context((short) 9), request((short) 2)).get();
         r.responses().get(0).partitionResponses().forEach(p ->
                 assertEquals(ErrorCode.INVALID_REQUIRED_ACKS.code(), p.errorCode()));
+    }
+
+    @Test
+    void withAcksZeroAFailedRequestClosesTheConnectionInsteadOfAnswering() {
+        ProduceHandler handler = new ProduceHandler(null, null);
+        ExecutionException failure = assertThrows(ExecutionException.class,
+                () -> handler.handle(context((short) 2), request((short) 0)).get());
+        assertInstanceOf(CloseConnectionException.class, failure.getCause());
+        assertNull(handler.errorResponse(request((short) 0), ErrorCode.UNKNOWN_SERVER_ERROR));
     }
 }

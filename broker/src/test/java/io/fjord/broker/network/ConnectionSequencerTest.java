@@ -2,6 +2,7 @@ package io.fjord.broker.network;
 
 import io.fjord.broker.api.ApiHandler;
 import io.fjord.broker.api.ApiHandlerRegistry;
+import io.fjord.broker.api.CloseConnectionException;
 import io.fjord.broker.api.RequestContext;
 import io.fjord.broker.api.RequestDispatcher;
 import io.fjord.protocol.ApiKey;
@@ -110,6 +111,23 @@ class ConnectionSequencerTest {
         channel.runPendingTasks();
 
         assertNull(channel.readOutbound(), "no response is written to a closed connection");
+        frames.forEach(f -> assertEquals(0, f.refCnt()));
+    }
+
+    @Test
+    void aRequestThatClosesTheConnectionDropsTheRequestsQueuedBehindIt() {
+        ManualHandler handler = new ManualHandler();
+        EmbeddedChannel channel = new EmbeddedChannel(
+                new ConnectionSequencer(new RequestDispatcher(new ApiHandlerRegistry().register(handler))));
+        List<ByteBuf> frames = new ArrayList<>();
+
+        channel.writeInbound(request(1, frames), request(2, frames));
+        handler.pending.get(0).completeExceptionally(new CloseConnectionException("acks=0 produce failed"));
+        channel.runPendingTasks();
+
+        assertEquals(1, handler.pending.size(), "the queued request is not handled");
+        assertEquals(false, channel.isOpen());
+        assertNull(channel.readOutbound());
         frames.forEach(f -> assertEquals(0, f.refCnt()));
     }
 }
