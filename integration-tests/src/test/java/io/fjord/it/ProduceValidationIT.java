@@ -202,6 +202,22 @@ class ProduceValidationIT {
 
     @Test
     @Timeout(60)
+    void anAcksZeroBatchThatFailsValidationClosesTheConnection() throws Exception {
+        ProduceRequestData data = new ProduceRequestData().setAcks((short) 0).setTimeoutMs(10_000);
+        ProduceRequestData.TopicProduceData t = new ProduceRequestData.TopicProduceData().setName(COMPACTED);
+        t.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(
+                MemoryRecords.readableRecords(batch(Compression.NONE, record(System.currentTimeMillis(), null)))));
+        data.topicData().add(t);
+        try (RawConnection connection = new RawConnection(broker.port())) {
+            RequestHeader header = new RequestHeader(ApiKeys.PRODUCE, VERSION, "raw", ++correlationId);
+            connection.sendFrame(new ProduceRequest(data, VERSION).serializeWithHeader(header));
+            assertTrue(connection.closedByBroker());
+        }
+        assertEquals(0, logEnd(COMPACTED));
+    }
+
+    @Test
+    @Timeout(60)
     void timestampsTooFarAheadAreInvalidTimestampWithRecordErrors() throws Exception {
         long now = System.currentTimeMillis();
         for (Compression compression : List.of(Compression.NONE, Compression.lz4().build())) {
