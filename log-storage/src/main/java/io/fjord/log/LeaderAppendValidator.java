@@ -214,11 +214,18 @@ final class LeaderAppendValidator {
         }
 
         int readVarint() {
-            long value = readVarlong();
-            if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
-                throw new CorruptRecordException("varint " + value + " does not fit an int");
+            int raw = 0;
+            for (int shift = 0; shift < 35; shift += 7) {
+                if (position >= limit) {
+                    throw new CorruptRecordException("a varint runs past the end of the records");
+                }
+                byte b = bytes.get(position++);
+                raw |= (b & 0x7f) << shift;
+                if (b >= 0) {
+                    return (raw >>> 1) ^ -(raw & 1);
+                }
             }
-            return (int) value;
+            throw new CorruptRecordException("a varint is longer than 5 bytes");
         }
 
         long readVarlong() {
