@@ -21,8 +21,13 @@ final class Batches {
      * non-idempotent producer (appending it again and again is never a duplicate).
      */
     static ByteBuf uncompressed(int targetBytes) {
+        return uncompressed(targetBytes, 1024);
+    }
+
+    /** As {@link #uncompressed(int)} with values of {@code valueBytes}; every record has a key and the current time. */
+    static ByteBuf uncompressed(int targetBytes, int valueBytes) {
         Random random = new Random(42);
-        byte[] value = new byte[1024];
+        byte[] value = new byte[valueBytes];
         ByteBuffer buffer = ByteBuffer.allocate(targetBytes + 4096);
         MemoryRecordsBuilder builder = MemoryRecords.builder(buffer, RecordBatch.CURRENT_MAGIC_VALUE, Compression.NONE,
                 TimestampType.CREATE_TIME, 0L, System.currentTimeMillis(), RecordBatch.NO_PRODUCER_ID,

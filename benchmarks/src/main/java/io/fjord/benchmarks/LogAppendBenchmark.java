@@ -1,6 +1,8 @@
 package io.fjord.benchmarks;
 
+import io.fjord.log.AppendOrigin;
 import io.fjord.log.LoadState;
+import io.fjord.log.LogConfig;
 import io.fjord.log.LogEnvironment;
 import io.fjord.log.PartitionLog;
 import io.fjord.log.Scheduler;
@@ -28,10 +30,11 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Appending one 16 KiB uncompressed batch of 1 KiB records per operation: {@code partitionLog} through
+ * Appending one 16 KiB uncompressed batch of 1 KiB (or {@code valueBytes}) records per operation: {@code partitionLog} through
  * {@link PartitionLog#append} (CRC check, offsets assigned in place, write, index entries), {@code rawFile}
  * as one sequential {@link FileChannel#write} of the same bytes to a plain, not preallocated file. The target
  * is partitionLog at 80% or more of rawFile's rate; the {@code megabytes} counter gives each in MB/s (10^6 bytes).
@@ -42,6 +45,11 @@ import java.util.concurrent.TimeUnit;
  * (never), and the fsync the log schedules when it rolls a segment runs only with {@code rollFlush=async}.
  * Iterations are short so the written bytes stay within the kernel's dirty page limits: the page cache is
  * measured, not the disk.
+ *
+ * <p>{@code validation} compares leader-side checks in one run: {@code trusted} appends as
+ * {@link AppendOrigin#COORDINATOR} (size and CRC only, the checks before Kafka's record validation was added),
+ * {@code client} as {@link AppendOrigin#CLIENT} to a delete topic (batch rules, records walked for offsets and
+ * timestamps), {@code clientCompacted} as a client to a compacted topic (keys checked too).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -73,6 +81,11 @@ public class LogAppendBenchmark {
         /** off: rolls schedule their fsync on a scheduler that drops it; async: it runs on a background thread, as in a broker. */
         @Param({"off", "async"})
         public String rollFlush;
+        @Param({"trusted", "client", "clientCompacted"})
+        public String validation;
+        @Param({"1024"})
+        public int valueBytes;
+        AppendOrigin origin;
         ByteBuf batch;
         Path dir;
         Scheduler scheduler;
@@ -80,14 +93,17 @@ public class LogAppendBenchmark {
 
         @Setup(Level.Trial)
         public void buildBatch() {
-            batch = Batches.uncompressed(BATCH_BYTES);
+            batch = Batches.uncompressed(BATCH_BYTES, valueBytes);
+            origin = validation.equals("trusted") ? AppendOrigin.COORDINATOR : AppendOrigin.CLIENT;
         }
 
         @Setup(Level.Iteration)
         public void open() throws IOException {
             dir = Files.createTempDirectory("fjord-append-log");
+            LogConfig config = LogConfig.of(Map.of("segment.bytes", Integer.toString(SEGMENT_BYTES),
+                    "cleanup.policy", validation.equals("clientCompacted") ? "compact" : "delete"), Map.of());
             scheduler = rollFlush.equals("async") ? new ThreadScheduler(1, "roll-flush") : BenchmarkLogs.DROPPING;
-            log = PartitionLog.open(dir.resolve("bench-0"), BenchmarkLogs.config(SEGMENT_BYTES), LoadState.NEW,
+            log = PartitionLog.open(dir.resolve("bench-0"), config, LoadState.NEW,
                     new LogEnvironment(Time.SYSTEM, scheduler), PartitionLog.Listener.NONE);
         }
 
@@ -157,7 +173,7 @@ public class LogAppendBenchmark {
 
     @Benchmark
     public long partitionLog(Log state, Written written) {
-        long lastOffset = state.log.append(state.batch, 0).lastOffset();
+        long lastOffset = state.log.append(state.batch, 0, state.origin).lastOffset();
         written.add(state.batch.readableBytes());
         return lastOffset;
     }

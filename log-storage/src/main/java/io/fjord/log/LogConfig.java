@@ -27,12 +27,17 @@ import java.util.Set;
  * @param fileDeleteDelayMs      file.delete.delay.ms / log.segment.delete.delay.ms
  * @param maxMessageBytes        max.message.bytes / message.max.bytes: largest batch accepted
  * @param logAppendTime          message.timestamp.type / log.message.timestamp.type is LogAppendTime
+ * @param timestampBeforeMaxMs   message.timestamp.before.max.ms / log.message.timestamp.before.max.ms: how far a
+ *                               CreateTime may lie before the broker's clock
+ * @param timestampAfterMaxMs    message.timestamp.after.max.ms / log.message.timestamp.after.max.ms: how far a
+ *                               CreateTime may lie after the broker's clock
  */
 public record LogConfig(int segmentBytes, long segmentMs, long segmentJitterMs, int segmentIndexBytes,
                         int indexIntervalBytes, long flushMessages, long flushMs, long retentionMs,
                         long retentionBytes, Set<String> cleanupPolicy, long deleteRetentionMs,
                         double minCleanableDirtyRatio, long minCompactionLagMs, long maxCompactionLagMs,
-                        long fileDeleteDelayMs, int maxMessageBytes, boolean logAppendTime) {
+                        long fileDeleteDelayMs, int maxMessageBytes, boolean logAppendTime,
+                        long timestampBeforeMaxMs, long timestampAfterMaxMs) {
 
     /** Topic-level key -> broker-level key, for every setting above. */
     public static final Map<String, String> BROKER_KEYS = Map.ofEntries(
@@ -52,7 +57,9 @@ public record LogConfig(int segmentBytes, long segmentMs, long segmentJitterMs, 
             Map.entry("max.compaction.lag.ms", "log.cleaner.max.compaction.lag.ms"),
             Map.entry("file.delete.delay.ms", "log.segment.delete.delay.ms"),
             Map.entry("max.message.bytes", "message.max.bytes"),
-            Map.entry("message.timestamp.type", "log.message.timestamp.type"));
+            Map.entry("message.timestamp.type", "log.message.timestamp.type"),
+            Map.entry("message.timestamp.before.max.ms", "log.message.timestamp.before.max.ms"),
+            Map.entry("message.timestamp.after.max.ms", "log.message.timestamp.after.max.ms"));
 
     private static final Map<String, String> DEFAULTS = defaults();
 
@@ -75,6 +82,8 @@ public record LogConfig(int segmentBytes, long segmentMs, long segmentJitterMs, 
         d.put("file.delete.delay.ms", "60000");
         d.put("max.message.bytes", "1048588");
         d.put("message.timestamp.type", "CreateTime");
+        d.put("message.timestamp.before.max.ms", Long.toString(Long.MAX_VALUE));
+        d.put("message.timestamp.after.max.ms", "3600000");
         return Map.copyOf(d);
     }
 
@@ -103,6 +112,8 @@ public record LogConfig(int segmentBytes, long segmentMs, long segmentJitterMs, 
             case "file.delete.delay.ms" -> Long.toString(fileDeleteDelayMs);
             case "max.message.bytes" -> Integer.toString(maxMessageBytes);
             case "message.timestamp.type" -> logAppendTime ? "LogAppendTime" : "CreateTime";
+            case "message.timestamp.before.max.ms" -> Long.toString(timestampBeforeMaxMs);
+            case "message.timestamp.after.max.ms" -> Long.toString(timestampAfterMaxMs);
             default -> null;
         };
     }
@@ -151,7 +162,9 @@ public record LogConfig(int segmentBytes, long segmentMs, long segmentJitterMs, 
                 longIn(v, "max.compaction.lag.ms", 1, Long.MAX_VALUE),
                 longIn(v, "file.delete.delay.ms", 0, Long.MAX_VALUE),
                 (int) longIn(v, "max.message.bytes", 0, Integer.MAX_VALUE),
-                timestampType(v.get("message.timestamp.type")));
+                timestampType(v.get("message.timestamp.type")),
+                longIn(v, "message.timestamp.before.max.ms", 0, Long.MAX_VALUE),
+                longIn(v, "message.timestamp.after.max.ms", 0, Long.MAX_VALUE));
     }
 
     public boolean compact() {

@@ -364,10 +364,30 @@ public final class PartitionLog implements Closeable {
      * @throws InvalidProducerEpochException a batch's producer epoch is older than its producer's latest
      */
     public AppendResult append(ByteBuf batches, int leaderEpoch) {
+        return append(batches, leaderEpoch, AppendOrigin.COORDINATOR);
+    }
+
+    /**
+     * Appends as leader, as {@link #append(ByteBuf, int)}, after {@link LeaderAppendValidator Kafka's leader
+     * checks} for {@code origin}; a {@link AppendOrigin#CLIENT}'s transactional batch must also belong to an
+     * ongoing transaction of its producer. Nothing is written when a check fails.
+     *
+     * @throws InvalidRecordException    a batch or record rule is broken (INVALID_RECORD)
+     * @throws InvalidTimestampException a record's CreateTime is out of bounds (INVALID_TIMESTAMP)
+     * @throws InvalidTxnStateException  a client's transactional batch outside an ongoing transaction
+     */
+    public AppendResult append(ByteBuf batches, int leaderEpoch, AppendOrigin origin) {
+        if (origin == AppendOrigin.CLIENT) {
+            checkFirstBatch(batches);
+        }
         List<RecordBatch> validated = validate(batches, true);
+        new LeaderAppendValidator(config, dir.getFileName().toString(), env.time().milliseconds()).validate(validated, origin);
         AppendResult result;
         synchronized (lock) {
             ensureOpen();
+            if (origin == AppendOrigin.CLIENT) {
+                checkOngoingTransaction(validated);
+            }
             listener.beforeLeaderAppend(validated);
             long now = env.time().milliseconds();
             long nextOffset = end.offset();
@@ -416,6 +436,31 @@ public final class PartitionLog implements Closeable {
         }
         flushIfTooManyUnflushed();
         return result;
+    }
+
+    /** Kafka's Produce v3+ rules: at least one whole batch, and the first of magic 2. */
+    private void checkFirstBatch(ByteBuf batches) {
+        int size = batches.readableBytes();
+        int start = batches.readerIndex();
+        if (size < RecordBatch.LOG_OVERHEAD
+                || batches.getInt(start + RecordBatch.BATCH_LENGTH_OFFSET) + (long) RecordBatch.LOG_OVERHEAD > size) {
+            throw new InvalidRecordException("A produce request must hold one whole record batch per partition, none was sent to "
+                    + dir.getFileName());
+        }
+        if (size > RecordBatch.MAGIC_OFFSET && batches.getByte(start + RecordBatch.MAGIC_OFFSET) != RecordBatch.MAGIC) {
+            throw new InvalidRecordException("Produce requests may only hold record batches of magic 2, not "
+                    + batches.getByte(start + RecordBatch.MAGIC_OFFSET) + ", as sent to " + dir.getFileName());
+        }
+    }
+
+    private void checkOngoingTransaction(List<RecordBatch> batches) {
+        for (RecordBatch batch : batches) {
+            if (batch.isTransactional() && producersAndEpochs.producers().entry(batch.producerId())
+                    .map(e -> e.currentTxnFirstOffset().isEmpty()).orElse(true)) {
+                throw new InvalidTxnStateException("Producer " + batch.producerId() + " has no ongoing transaction on "
+                        + dir.getFileName() + ", so its transactional batch cannot be appended");
+            }
+        }
     }
 
     private List<RecordBatch> validate(ByteBuf batches, boolean leader) {

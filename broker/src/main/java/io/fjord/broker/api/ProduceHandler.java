@@ -2,8 +2,10 @@ package io.fjord.broker.api;
 
 import io.fjord.broker.log.PartitionManager;
 import io.fjord.broker.metadata.BrokerMetadata;
+import io.fjord.log.AppendOrigin;
 import io.fjord.log.AppendResult;
 import io.fjord.log.PartitionLog;
+import io.fjord.log.RecordValidationException;
 import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.PartitionImage;
 import io.fjord.metadata.TopicImage;
@@ -14,8 +16,11 @@ import io.fjord.protocol.message.ProduceRequest;
 import io.fjord.protocol.message.ProduceRequest.PartitionProduceData;
 import io.fjord.protocol.message.ProduceRequest.TopicProduceData;
 import io.fjord.protocol.message.ProduceResponse;
+import io.fjord.protocol.message.ProduceResponse.BatchIndexAndErrorMessage;
 import io.fjord.protocol.message.ProduceResponse.PartitionProduceResponse;
 import io.fjord.protocol.message.ProduceResponse.TopicProduceResponse;
+import io.fjord.protocol.records.RecordBatch;
+import io.netty.buffer.ByteBuf;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,9 +36,13 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Per partition: a topic unknown by name UNKNOWN_TOPIC_OR_PARTITION (by id, v13: UNKNOWN_TOPIC_ID), an
  * unknown partition UNKNOWN_TOPIC_OR_PARTITION, a partition led by another node NOT_LEADER_OR_FOLLOWER;
- * otherwise the records are appended with {@link PartitionLog#append} at the leader epoch of the image, and
- * the log's typed failures become Kafka's codes (CORRUPT_MESSAGE, MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE,
- * OUT_OF_ORDER_SEQUENCE_NUMBER, INVALID_PRODUCER_EPOCH, KAFKA_STORAGE_ERROR). A success carries the base
+ * otherwise the records are appended with {@link PartitionLog#append(io.netty.buffer.ByteBuf, int, AppendOrigin)} as
+ * {@link AppendOrigin#CLIENT} at the leader epoch of the image (Kafka's leader validation: one magic-2 batch,
+ * offsets, keys on compacted topics, timestamps), and the log's typed failures become Kafka's codes
+ * (CORRUPT_MESSAGE, MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE, INVALID_RECORD, INVALID_TIMESTAMP, INVALID_TXN_STATE,
+ * OUT_OF_ORDER_SEQUENCE_NUMBER, INVALID_PRODUCER_EPOCH, KAFKA_STORAGE_ERROR) with the exception's message as
+ * error_message and, for rejected records, their record_errors (v8+). A request with a transactional batch
+ * but no transactional id gets TRANSACTIONAL_ID_AUTHORIZATION_FAILED for every partition. A success carries the base
  * offset, the log append time (-1 unless message.timestamp.type=LogAppendTime) and the log start offset.
  *
  * <p>acks=0: the records are appended and no response is sent; if any partition (or the whole request)
@@ -72,6 +81,9 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
         short acks = request.acks();
         if (acks != 0 && acks != 1 && acks != -1) {
             return CompletableFuture.completedFuture(errorResponse(request, ErrorCode.INVALID_REQUIRED_ACKS));
+        }
+        if (request.transactionalId() == null && hasTransactionalBatch(request)) {
+            return answer(allFailed(request, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED), acks == 0);
         }
         boolean byId = version >= FIRST_TOPIC_ID_VERSION;
         CompletableFuture<ProduceResponse> result = new CompletableFuture<>();
@@ -160,7 +172,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
             if (p.records() == null) {
                 return error(p.index(), ErrorCode.CORRUPT_MESSAGE, "No records");
             }
-            AppendResult r = log.get().append(p.records().duplicate(), partition.leaderEpoch());
+            AppendResult r = log.get().append(p.records().duplicate(), partition.leaderEpoch(), AppendOrigin.CLIENT);
             return new PartitionProduceResponse().setIndex(p.index()).setErrorCode(ErrorCode.NONE.code())
                     .setBaseOffset(r.firstOffset()).setLogAppendTimeMs(r.logAppendTime())
                     .setLogStartOffset(r.logStartOffset());
@@ -171,8 +183,28 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
             } else {
                 LOG.debug("Append to {}-{} failed: {}", topic.name(), p.index(), e.toString());
             }
-            return error(p.index(), code, e.getMessage());
+            PartitionProduceResponse response = error(p.index(), code, e.getMessage());
+            if (e instanceof RecordValidationException invalid) {
+                response.setRecordErrors(invalid.recordErrors().stream().map(r -> new BatchIndexAndErrorMessage()
+                        .setBatchIndex(r.batchIndex()).setBatchIndexErrorMessage(r.message())).toList());
+            }
+            return response;
         }
+    }
+
+    /** Whether a partition's first batch is transactional (Kafka then requires a transactional id). */
+    private static boolean hasTransactionalBatch(ProduceRequest request) {
+        for (TopicProduceData t : request.topicData()) {
+            for (PartitionProduceData p : t.partitionData()) {
+                ByteBuf records = p.records();
+                if (records != null && records.readableBytes() >= RecordBatch.HEADER_SIZE
+                        && records.getByte(records.readerIndex() + RecordBatch.MAGIC_OFFSET) == RecordBatch.MAGIC
+                        && (records.getShort(records.readerIndex() + RecordBatch.ATTRIBUTES_OFFSET) & RecordBatch.TRANSACTIONAL_FLAG) != 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static TopicProduceResponse topicResponse(TopicProduceData t) {

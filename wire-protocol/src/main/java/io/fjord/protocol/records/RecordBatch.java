@@ -47,9 +47,9 @@ public final class RecordBatch implements Iterable<Record> {
     public static final int MAGIC_OFFSET = 16;
     public static final int LAST_OFFSET_DELTA_OFFSET = 23;
     public static final int MAX_TIMESTAMP_OFFSET = 35;
+    public static final int ATTRIBUTES_OFFSET = 21;
     private static final int PARTITION_LEADER_EPOCH_OFFSET = 12;
     private static final int CRC_OFFSET = 17;
-    private static final int ATTRIBUTES_OFFSET = 21;
     private static final int BASE_TIMESTAMP_OFFSET = 27;
     private static final int PRODUCER_ID_OFFSET = 43;
     private static final int PRODUCER_EPOCH_OFFSET = 51;
@@ -58,7 +58,7 @@ public final class RecordBatch implements Iterable<Record> {
 
     static final int COMPRESSION_MASK = 0x07;
     static final int LOG_APPEND_TIME_FLAG = 0x08;
-    static final int TRANSACTIONAL_FLAG = 0x10;
+    public static final int TRANSACTIONAL_FLAG = 0x10;
     static final int CONTROL_FLAG = 0x20;
     static final int DELETE_HORIZON_FLAG = 0x40;
 
