@@ -113,8 +113,11 @@ public final class PartitionManager implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        long start = System.nanoTime();
         logManager = LogManager.open(config, new LogEnvironment(Time.SYSTEM, scheduler),
                 topic -> configs.logConfig(metadata.awaitImage(), topic), (tp, dir) -> new WakeUpListener(tp), offline);
+        LOG.info("Loaded {} logs in {} ms", logManager.allLogs().size(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
         int threads = Integer.parseInt(brokerProps.getOrDefault("num.io.threads", "8"));
         AtomicInteger n = new AtomicInteger();
         ioExecutors = new ExecutorService[Math.max(1, threads)];
