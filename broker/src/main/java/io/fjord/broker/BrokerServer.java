@@ -120,9 +120,6 @@ public final class BrokerServer implements AutoCloseable {
         if (acceptorGroup != null) {
             throw new IllegalStateException("already started");
         }
-        if (metadata != null) {
-            warmUpPlatformMBeanServer();
-        }
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -155,6 +152,7 @@ public final class BrokerServer implements AutoCloseable {
                 bindHttp(channelType);
             }
             if (metadata != null) {
+                warmUpPlatformMBeanServer();
                 startQuorumAndLoadLogs();
                 Map<String, Integer> ports = new LinkedHashMap<>();
                 serverChannels.forEach((name, ch) -> ports.put(name, ((InetSocketAddress) ch.localAddress()).getPort()));
@@ -197,9 +195,9 @@ public final class BrokerServer implements AutoCloseable {
     }
 
     /**
-     * Creates the JVM's platform MBean server on a short-lived daemon thread: Ratis registers its JMX beans on
-     * the quorum's start path, and creating the server there (registering every platform MXBean) costs ~50-150
-     * ms; by then it is usually ready. Whoever asks first creates it, the other waits for it.
+     * Creates the JVM's platform MBean server on a short-lived daemon thread once the listeners are bound: Ratis
+     * registers its JMX beans on the quorum's start path, and creating the server there (registering every
+     * platform MXBean) costs ~50-150 ms; by then it is usually ready. Whoever asks first creates it, the other waits for it.
      */
     private static void warmUpPlatformMBeanServer() {
         Thread t = new Thread(ManagementFactory::getPlatformMBeanServer, "fjord-jmx-warm-up");
