@@ -197,7 +197,8 @@ public final class BrokerServer implements AutoCloseable {
     /**
      * Creates the JVM's platform MBean server on a short-lived daemon thread once the listeners are bound: Ratis
      * registers its JMX beans on the quorum's start path, and creating the server there (registering every
-     * platform MXBean) costs ~50-150 ms; by then it is usually ready. Whoever asks first creates it, the other waits for it.
+     * platform MXBean) costs ~50-150 ms; by then it is usually ready. Whoever asks first creates it, the other
+     * waits for it.
      */
     private static void warmUpPlatformMBeanServer() {
         Thread t = new Thread(ManagementFactory::getPlatformMBeanServer, "fjord-jmx-warm-up");

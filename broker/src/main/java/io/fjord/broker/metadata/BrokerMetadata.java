@@ -29,8 +29,9 @@ import java.util.concurrent.TimeoutException;
  * there; ours holds meta.properties and the Raft log as described in docs/metadata.md).
  *
  * <p>Lifecycle: {@link #start()} after the client listeners are bound, {@link #registerBroker} once the logs are
- * loaded, {@link #close()} on shutdown; {@link #awaitImage()} lets the logs load while the quorum starts. Thread-safety: the controller reference is published once
- * by start (volatile); everything the handlers call is thread-safe.
+ * loaded, {@link #close()} on shutdown; {@link #awaitImage()} lets the logs load while the quorum starts.
+ * Thread-safety: the controller reference is published once by start (volatile); everything the handlers call is
+ * thread-safe.
  */
 public final class BrokerMetadata implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerMetadata.class);
