@@ -39,10 +39,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -53,7 +55,7 @@ import java.util.concurrent.TimeUnit;
  * transport when its library is present, NIO otherwise.
  *
  * <p>Lifecycle: {@link #start()} once: the listeners bind first (ApiVersions is answered from then on), then
- * the quorum, logs and broker registration follow and the node becomes ready; requests other than
+ * the quorum starts while the logs load, the broker registers and the node becomes ready; requests other than
  * ApiVersions wait for readiness. Then {@link #close()} (idempotent): not ready any more, stop accepting,
  * close every connection, stop the event loops. Thread-safety: start and close are synchronized; everything
  * else runs on Netty's threads.
@@ -150,8 +152,8 @@ public final class BrokerServer implements AutoCloseable {
                 bindHttp(channelType);
             }
             if (metadata != null) {
-                metadata.start();
-                partitions.open();
+                warmUpPlatformMBeanServer();
+                startQuorumAndLoadLogs();
                 Map<String, Integer> ports = new LinkedHashMap<>();
                 serverChannels.forEach((name, ch) -> ports.put(name, ((InetSocketAddress) ch.localAddress()).getPort()));
                 metadata.registerBroker(ports);
@@ -162,6 +164,46 @@ public final class BrokerServer implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /**
+     * Starts the metadata quorum on this thread while the logs load on another ({@link PartitionManager#open()}
+     * waits for the caught-up image only to give each log found its config), then lets the logs follow the
+     * image. Returns once both are done; if either fails, waits for the other and throws.
+     */
+    private void startQuorumAndLoadLogs() throws IOException {
+        CompletableFuture<Void> logs = CompletableFuture.runAsync(partitions::open, r -> {
+            Thread t = new Thread(r, "fjord-log-loader");
+            t.setDaemon(true);
+            t.start();
+        });
+        try {
+            metadata.start();
+        } catch (IOException | RuntimeException e) {
+            logs.handle((ignored, error) -> null).join();
+            throw e;
+        }
+        try {
+            logs.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw new IOException("Cannot load the logs: " + e.getCause(), e.getCause());
+        }
+        partitions.followImage();
+    }
+
+    /**
+     * Creates the JVM's platform MBean server on a short-lived daemon thread once the listeners are bound: Ratis
+     * registers its JMX beans on the quorum's start path, and creating the server there (registering every
+     * platform MXBean) costs ~50-150 ms; by then it is usually ready. Whoever asks first creates it, the other
+     * waits for it.
+     */
+    private static void warmUpPlatformMBeanServer() {
+        Thread t = new Thread(ManagementFactory::getPlatformMBeanServer, "fjord-jmx-warm-up");
+        t.setDaemon(true);
+        t.start();
     }
 
     private void bindHttp(Class<? extends ServerChannel> channelType) throws InterruptedException {

@@ -63,6 +63,7 @@ public final class ControllerStateMachine extends BaseStateMachine {
     private final String clusterId;
     private final List<Consumer<MetadataImage>> listeners = new CopyOnWriteArrayList<>();
     private volatile MetadataImage image;
+    private final Object leaderReady = new Object();
 
     public ControllerStateMachine(String clusterId) {
         this.clusterId = clusterId;
@@ -77,6 +78,24 @@ public final class ControllerStateMachine extends BaseStateMachine {
     /** Calls {@code listener} with every new image, on the apply thread. */
     public void addListener(Consumer<MetadataImage> listener) {
         listeners.add(listener);
+    }
+
+    /**
+     * Waits up to {@code millis} for Ratis' next leader-ready notification (this node's first entry of a term as
+     * leader applied); returns early on it. Callers re-check readiness themselves: a notification may come before
+     * they wait.
+     */
+    void awaitLeaderReadyNotification(long millis) throws InterruptedException {
+        synchronized (leaderReady) {
+            leaderReady.wait(Math.max(1, millis));
+        }
+    }
+
+    @Override
+    public void notifyLeaderReady() {
+        synchronized (leaderReady) {
+            leaderReady.notifyAll();
+        }
     }
 
     @Override

@@ -62,7 +62,8 @@ import java.util.function.Supplier;
  * <p>Thread-safety: public methods are safe from any thread and never block. Operations are decided one at
  * a time on one controller thread, each after the previous one has been applied, so a decision always sees
  * every earlier write (two concurrent creates of one name cannot both succeed). A newly elected leader
- * first writes and applies an empty entry, so it decides on the whole log.
+ * decides only once Ratis calls it ready (its first entry of the term applied, so every earlier entry too): it
+ * decides on the whole log.
  *
  * <p>On disk, under the metadata dir: {@code meta.properties} (Kafka's format, cluster id generated on first
  * start) and {@code raft/<group uuid>/} (Ratis' log segments {@code current/log_*}, and snapshots
@@ -86,7 +87,6 @@ public final class QuorumController implements AutoCloseable {
     private final Random random = new Random();
     private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
     private volatile Duration startupToFirstCommit;
-    private volatile long caughtUpTerm = -1;
 
     private QuorumController(QuorumConfig config, MetaProperties meta, ControllerStateMachine sm, RaftServer server) {
         this.config = config;
@@ -102,7 +102,7 @@ public final class QuorumController implements AutoCloseable {
 
     /**
      * Opens (or creates) the metadata dir, starts the Raft server and, when this node is the only voter,
-     * waits until it leads and has applied the whole log (a barrier write), so {@link #image()} is current.
+     * waits until it leads and has applied the whole log (Ratis calls it ready), so {@link #image()} is current.
      */
     public static QuorumController start(QuorumConfig config) throws IOException {
         long t0 = config.time().nanoseconds();
@@ -164,24 +164,44 @@ public final class QuorumController implements AutoCloseable {
         return RaftPeerId.valueOf(Integer.toString(nodeId));
     }
 
+    /**
+     * Waits (woken by the state machine's leader-ready notification) until this node leads and has applied its
+     * first entry of the term, which makes it caught up (see {@link #catchUpAsLeader}).
+     */
     private void awaitLeaderAndCatchUp(Duration timeout) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!isLeaderReady()) {
-            if (System.nanoTime() > deadline) {
+        while (caughtUpTerm() < 0) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
                 throw new IOException("metadata quorum: no leader within " + timeout);
             }
             try {
-                Thread.sleep(1);
+                stateMachine.awaitLeaderReadyNotification(Math.min(TimeUnit.NANOSECONDS.toMillis(left), 10));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while waiting for the metadata leader", e);
             }
         }
+    }
+
+    /**
+     * The term in which this node leads and is ready, or -1. Ratis calls a leader ready once the entry it appends
+     * when it becomes leader (the first of its term) is applied; entries are applied in order and
+     * {@link ControllerStateMachine#applyTransaction} publishes each image before it returns, so from then on the
+     * image holds every entry of earlier terms (the role of Kafka's leader-change record). The term is read before
+     * and after the readiness check, so a ready leader of another term is never taken for this one.
+     */
+    private long caughtUpTerm() {
         try {
-            submit(() -> new Decision<>(List.of(), null)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            throw new IOException("metadata quorum: first write failed", e);
+            var info = server.getDivision(GROUP_ID).getInfo();
+            long term = info.getCurrentTerm();
+            if (info.isLeaderReady() && info.getCurrentTerm() == term) {
+                return term;
+            }
+        } catch (IOException e) {
+            return -1;
         }
+        return -1;
     }
 
     /** True when this node leads the metadata group and may write. */
@@ -209,7 +229,7 @@ public final class QuorumController implements AutoCloseable {
         return config.nodeId();
     }
 
-    /** Time from {@link #start} to the first applied write, for a single voter; null otherwise. */
+    /** Time from {@link #start} to the leader's first entry of its term being applied, for a single voter; null otherwise. */
     public Duration startupToFirstCommit() {
         return startupToFirstCommit;
     }
@@ -616,25 +636,14 @@ public final class QuorumController implements AutoCloseable {
     }
 
     /**
-     * Fails with NOT_CONTROLLER unless this node leads; in a term where this node has not written yet,
-     * first writes an empty entry and waits until it is applied, so decisions see every entry of earlier
-     * terms (the role of Kafka's leader-change record).
+     * Fails with NOT_CONTROLLER unless this node leads and is ready in its current term (see {@link #caughtUpTerm}):
+     * decisions then see every entry of earlier terms.
      */
     private CompletableFuture<Void> catchUpAsLeader() {
-        long term;
-        try {
-            var info = server.getDivision(GROUP_ID).getInfo();
-            if (!info.isLeaderReady()) {
-                throw notController();
-            }
-            term = info.getCurrentTerm();
-        } catch (IOException e) {
+        if (caughtUpTerm() < 0) {
             throw notController();
         }
-        if (term == caughtUpTerm) {
-            return CompletableFuture.completedFuture(null);
-        }
-        return write(List.of()).thenAccept(reply -> caughtUpTerm = term);
+        return CompletableFuture.completedFuture(null);
     }
 
     private ApiException notController() {

@@ -316,7 +316,7 @@ class QuorumControllerTest {
 
         MetadataImage after = controller.image();
         long snapshotIndex = controller.stateMachine().getLatestSnapshot().getIndex();
-        assertTrue(snapshotIndex > 0 && snapshotIndex < after.offset(),
+        assertTrue(snapshotIndex > 0 && snapshotIndex <= after.offset(),
                 "restored from snapshot " + snapshotIndex + " plus the log up to " + after.offset());
         assertTrue(after.sameContentAs(before), () -> "before " + before + "\nafter " + after);
         assertEquals(clusterId, controller.clusterId());

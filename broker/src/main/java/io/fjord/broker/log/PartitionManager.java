@@ -60,8 +60,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * partition. The log's listener only notes the partition (it runs under the log's lock); one wake-up thread
  * checks the waiting fetches, so bursts of appends coalesce into one check.
  *
- * <p>Lifecycle: {@link #open()} after the metadata quorum started, {@link #close()} after the listeners closed
- * and before the quorum stops. Thread-safety: thread-safe.
+ * <p>Lifecycle: {@link #open()} (while or after the metadata quorum starts), {@link #followImage()} once both
+ * are done, {@link #close()} after the listeners closed and before the quorum stops. Thread-safety: thread-safe.
  */
 public final class PartitionManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionManager.class);
@@ -94,7 +94,11 @@ public final class PartitionManager implements AutoCloseable {
         return configs;
     }
 
-    /** Loads every log in log.dirs, then follows the metadata image. */
+    /**
+     * Loads every log in log.dirs; may run while the metadata quorum starts (on another thread): each log found
+     * gets its config from the caught-up image, so its load waits for {@link BrokerMetadata#awaitImage}. Then
+     * {@link #followImage()}.
+     */
     public synchronized void open() {
         if (logManager != null) {
             throw new IllegalStateException("already open");
@@ -109,8 +113,11 @@ public final class PartitionManager implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        logManager = LogManager.open(config, new LogEnvironment(Time.SYSTEM, scheduler), this::logConfig,
-                (tp, dir) -> new WakeUpListener(tp), offline);
+        long start = System.nanoTime();
+        logManager = LogManager.open(config, new LogEnvironment(Time.SYSTEM, scheduler),
+                topic -> configs.logConfig(metadata.awaitImage(), topic), (tp, dir) -> new WakeUpListener(tp), offline);
+        LOG.info("Loaded {} logs in {} ms", logManager.allLogs().size(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
         int threads = Integer.parseInt(brokerProps.getOrDefault("num.io.threads", "8"));
         AtomicInteger n = new AtomicInteger();
         ioExecutors = new ExecutorService[Math.max(1, threads)];
@@ -121,6 +128,10 @@ public final class PartitionManager implements AutoCloseable {
                 return t;
             });
         }
+    }
+
+    /** Once {@link #open()} returned and the metadata quorum started: keeps the logs in step with the image. */
+    public void followImage() {
         metadata.controller().stateMachine().addListener(this::onImage);
         onImage(metadata.image());
     }

@@ -13,6 +13,9 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -25,9 +28,10 @@ import java.util.concurrent.TimeoutException;
  * <p>The metadata dir is metadata.log.dir, else the first of log.dirs (Kafka keeps __cluster_metadata-0
  * there; ours holds meta.properties and the Raft log as described in docs/metadata.md).
  *
- * <p>Lifecycle: {@link #start()} before the client listeners open, {@link #registerBroker} once their
- * ports are known, {@link #close()} on shutdown. Thread-safety: the controller reference is published once
- * by start (volatile); everything the handlers call is thread-safe.
+ * <p>Lifecycle: {@link #start()} after the client listeners are bound, {@link #registerBroker} once the logs are
+ * loaded, {@link #close()} on shutdown; {@link #awaitImage()} lets the logs load while the quorum starts.
+ * Thread-safety: the controller reference is published once by start (volatile); everything the handlers call is
+ * thread-safe.
  */
 public final class BrokerMetadata implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerMetadata.class);
@@ -35,6 +39,7 @@ public final class BrokerMetadata implements AutoCloseable {
 
     private final BrokerConfig config;
     private volatile QuorumController controller;
+    private final CompletableFuture<QuorumController> started = new CompletableFuture<>();
 
     public BrokerMetadata(BrokerConfig config) {
         this.config = config;
@@ -49,6 +54,15 @@ public final class BrokerMetadata implements AutoCloseable {
         if (controller != null) {
             throw new IllegalStateException("already started");
         }
+        try {
+            startQuorum();
+        } catch (IOException | RuntimeException e) {
+            started.completeExceptionally(e);
+            throw e;
+        }
+    }
+
+    private void startQuorum() throws IOException {
         Endpoint listener = config.listeners().stream()
                 .filter(l -> config.controllerListenerNames().contains(l.listenerName()))
                 .findFirst()
@@ -65,6 +79,7 @@ public final class BrokerMetadata implements AutoCloseable {
                         config.metadataLogDir())
                 .withTopicDefaults(config.numPartitions(), config.defaultReplicationFactor());
         controller = QuorumController.start(quorum);
+        started.complete(controller);
         LOG.info("Metadata quorum started in {} (cluster id {})", config.metadataLogDir(), controller.clusterId());
     }
 
@@ -103,6 +118,18 @@ public final class BrokerMetadata implements AutoCloseable {
         return controller().image();
     }
 
+    /**
+     * The current image once {@link #start()} has returned: waits for it (from another thread than the one
+     * starting the quorum); throws IllegalStateException if the quorum failed to start or was closed first.
+     */
+    public MetadataImage awaitImage() {
+        try {
+            return started.join().image();
+        } catch (CompletionException | CancellationException e) {
+            throw new IllegalStateException("the metadata quorum did not start", e.getCause() == null ? e : e.getCause());
+        }
+    }
+
     public String clusterId() {
         return controller().clusterId();
     }
@@ -113,6 +140,7 @@ public final class BrokerMetadata implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        started.completeExceptionally(new IllegalStateException("the metadata quorum is closed"));
         QuorumController c = controller;
         if (c == null) {
             return;
