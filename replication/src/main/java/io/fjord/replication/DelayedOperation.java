@@ -19,6 +19,7 @@ public abstract class DelayedOperation {
     private final AtomicBoolean completed = new AtomicBoolean();
     private final ReentrantLock lock = new ReentrantLock();
     private volatile Timer.Cancellable expiry;
+    private volatile Runnable unwatch = () -> { };
 
     protected DelayedOperation(long delayMs) {
         this.delayMs = delayMs;
@@ -50,8 +51,17 @@ public abstract class DelayedOperation {
         if (e != null) {
             e.cancel();
         }
-        onComplete();
+        try {
+            onComplete();
+        } finally {
+            unwatch.run();
+        }
         return true;
+    }
+
+    /** What completing must also do: leave every watch list of the purgatory it waits in. */
+    final void unwatchOnCompletion(Runnable action) {
+        unwatch = action;
     }
 
     public final boolean isCompleted() {

@@ -15,9 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * expires after its delay on the {@link Timer}. Nothing polls: an operation is only looked at when it is
  * added, when one of its keys is touched, and when it expires.
  *
- * <p>Invariants: an operation that completes (by check, expiry or forceComplete) is removed from the watch
- * lists of the keys it was added under (by this purgatory at once, or lazily by the next check of the key
- * after an outside forceComplete); a key with no watcher has no entry. An operation added while an event
+ * <p>Invariants: an operation that completes (by a check of any of its keys, expiry or an outside
+ * forceComplete) is removed at once from the watch lists of every key it was added under, so an idle key never
+ * holds a completed operation; a key with no watcher has no entry. An operation added while an event
  * for its key is being checked is never missed: it is checked once more after it is watched.
  *
  * <p>Thread-safety: thread-safe; every method may be called from any thread.
@@ -50,6 +50,7 @@ public final class DelayedOperationPurgatory<K> implements AutoCloseable {
             operation.forceComplete();
             return true;
         }
+        operation.unwatchOnCompletion(() -> unwatch(operation, keys));
         for (K key : keys) {
             watchers.compute(key, (k, set) -> {
                 Set<DelayedOperation> s = set != null ? set : ConcurrentHashMap.newKeySet();
@@ -66,7 +67,6 @@ public final class DelayedOperationPurgatory<K> implements AutoCloseable {
                 operation.expire();
             } catch (RuntimeException e) {
                 LOG.error("{}: an expired operation failed to complete", name, e);
-            } finally {
                 unwatch(operation, keys);
             }
         }, operation.delayMs()));

@@ -56,6 +56,18 @@ class DelayedOperationPurgatoryTest {
     }
 
     @Test
+    void anOperationCompletedFromOutsideLeavesEveryWatchList() {
+        Waiting op = new Waiting(100, new AtomicInteger(), 3);
+        assertFalse(purgatory.tryCompleteElseWatch(op, List.of("a", "b")));
+
+        assertTrue(op.forceComplete());
+
+        assertEquals(1, op.completions);
+        assertEquals(0, purgatory.watchedKeys());
+        assertEquals(0, timer.pending(), "the expiry is cancelled");
+    }
+
+    @Test
     void aCheckOfItsKeyCompletesAWaitingOperationAndUnwatchesItEverywhere() {
         AtomicInteger available = new AtomicInteger();
         Waiting op = new Waiting(100, available, 3);
@@ -72,7 +84,7 @@ class DelayedOperationPurgatoryTest {
         assertEquals(1, op.completions);
         assertEquals(0, op.expirations);
         assertEquals(0, purgatory.watched("b"));
-        assertEquals(0, purgatory.checkAndComplete("a"));
+        assertEquals(0, purgatory.watched("a"), "the idle key no longer holds the completed operation");
         assertEquals(0, purgatory.watchedKeys());
         assertEquals(0, timer.pending(), "the expiry is cancelled");
     }
