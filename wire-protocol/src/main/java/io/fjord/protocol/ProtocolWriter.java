@@ -24,6 +24,8 @@ public final class ProtocolWriter {
     private final ByteBufAllocator allocator;
     private final List<ByteBuf> gather;
     private ByteBuf out;
+    /** Where the bytes of {@link #out} not yet handed out as a part begin (gathering writers). */
+    private int pendingFrom;
 
     /** A writer that copies everything into {@code out}. */
     public ProtocolWriter(ByteBuf out) {
@@ -62,17 +64,19 @@ public final class ProtocolWriter {
         if (gather == null) {
             throw new IllegalStateException("not a gathering writer");
         }
-        flushChunk();
+        addPending();
+        out.release();
+        out = null;
         return gather;
     }
 
-    private void flushChunk() {
-        if (out.isReadable()) {
-            gather.add(out);
-        } else {
-            out.release();
+    /** Hands out what was written since the last part as a slice of {@link #out}; one buffer serves every part. */
+    private void addPending() {
+        int written = out.writerIndex() - pendingFrom;
+        if (written > 0) {
+            gather.add(out.retainedSlice(pendingFrom, written));
+            pendingFrom = out.writerIndex();
         }
-        out = null;
     }
 
     public void writeBool(boolean value) {
@@ -175,10 +179,8 @@ public final class ProtocolWriter {
         writeLength(length, compact, true);
         boolean inFile = records instanceof FileRecordsBuf;
         if (gather != null && (length >= ZERO_COPY_THRESHOLD || inFile && length > 0)) {
-            int capacity = Math.max(out.capacity() - out.writerIndex(), 256);
-            flushChunk();
+            addPending();
             gather.add(inFile ? records.retain() : records.retainedSlice());
-            out = allocator.buffer(capacity);
         } else {
             out.writeBytes(records, records.readerIndex(), length);
         }
