@@ -23,7 +23,10 @@ import java.nio.channels.ScatteringByteChannel;
  * never copy it; {@link #readableBytes()} is known without touching the file.
  *
  * <p>Anything that reads its bytes (a non-gathering writer, a test, {@code equals}) reads the file once,
- * lazily, into a heap buffer. The channel is not owned: releasing this buffer never closes it.
+ * lazily, into a heap buffer. The channel is not owned: releasing this buffer never closes it. It holds no
+ * pooled memory, so like an unpooled heap buffer it needs no final release: the garbage collector reclaims
+ * an unreleased one (and its heap copy). A gathering writer retains it as a part and the network layer
+ * releases that part, as with any other part.
  * Thread-safety: as any ByteBuf, confined to one thread at a time.
  */
 public final class FileRecordsBuf extends AbstractReferenceCountedByteBuf {
