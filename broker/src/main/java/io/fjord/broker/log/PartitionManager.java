@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
 import io.fjord.protocol.Uuid;
 
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -72,6 +74,8 @@ public final class PartitionManager implements AutoCloseable {
     private ThreadScheduler scheduler;
     private volatile LogManager logManager;
     private ExecutorService[] ioExecutors;
+    /** Brings the logs in step with each new image, off the threads that serve clients. */
+    private ExecutorService imageFollower;
     private volatile boolean closed;
     /** The topic id each topic name had when its logs were last checked: a new id means a re-created topic. */
     private final Map<String, Uuid> topicIds = new ConcurrentHashMap<>();
@@ -118,6 +122,11 @@ public final class PartitionManager implements AutoCloseable {
                 topic -> configs.logConfig(metadata.awaitImage(), topic), (tp, dir) -> new WakeUpListener(tp), offline);
         LOG.info("Loaded {} logs in {} ms", logManager.allLogs().size(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        imageFollower = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "fjord-log-image-follower");
+            t.setDaemon(true);
+            return t;
+        });
         int threads = Integer.parseInt(brokerProps.getOrDefault("num.io.threads", "8"));
         AtomicInteger n = new AtomicInteger();
         ioExecutors = new ExecutorService[Math.max(1, threads)];
@@ -302,14 +311,14 @@ public final class PartitionManager implements AutoCloseable {
         return true;
     }
 
-    /** Creates logs for led partitions and deletes logs of topics no longer in the image; runs on the apply thread. */
+    /** Creates logs for led partitions and deletes logs of topics no longer in the image; called on the apply thread, done on the image follower. */
     private void onImage(MetadataImage image) {
         LogManager m = logManager;
         if (m == null || closed) {
             return;
         }
         try {
-            ioExecutors[0].execute(() -> reconcile(m, image));
+            imageFollower.execute(() -> reconcile(m, image));
         } catch (java.util.concurrent.RejectedExecutionException e) {
             LOG.debug("Shutting down: not applying metadata offset {} to the logs", image.offset());
         }
@@ -405,11 +414,13 @@ public final class PartitionManager implements AutoCloseable {
             wakeUps.shutdownNow();
         }
         if (ioExecutors != null) {
-            for (ExecutorService e : ioExecutors) {
+            List<ExecutorService> executors = new ArrayList<>(List.of(ioExecutors));
+            executors.add(imageFollower);
+            for (ExecutorService e : executors) {
                 e.shutdown();
             }
             try {
-                for (ExecutorService e : ioExecutors) {
+                for (ExecutorService e : executors) {
                     e.awaitTermination(10, TimeUnit.SECONDS);
                 }
             } catch (InterruptedException e) {
