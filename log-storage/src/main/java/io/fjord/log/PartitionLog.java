@@ -377,11 +377,12 @@ public final class PartitionLog implements Closeable {
      * @throws InvalidTxnStateException  a client's transactional batch outside an ongoing transaction
      */
     public AppendResult append(ByteBuf batches, int leaderEpoch, AppendOrigin origin) {
+        LogConfig appendConfig = config; // one config for the checks and the stamping, even if it changes meanwhile
         if (origin == AppendOrigin.CLIENT) {
             checkFirstBatch(batches);
         }
         List<RecordBatch> validated = validate(batches, true);
-        new LeaderAppendValidator(config, dir.getFileName().toString(), env.time().milliseconds()).validate(validated, origin);
+        new LeaderAppendValidator(appendConfig, dir.getFileName().toString(), env.time().milliseconds()).validate(validated, origin);
         AppendResult result;
         synchronized (lock) {
             ensureOpen();
@@ -394,7 +395,7 @@ public final class PartitionLog implements Closeable {
             for (RecordBatch batch : validated) {
                 batch.setBaseOffset(nextOffset);
                 batch.setPartitionLeaderEpoch(leaderEpoch);
-                if (config.logAppendTime()) {
+                if (appendConfig.logAppendTime()) {
                     batch.setMaxTimestamp(TimestampType.LOG_APPEND_TIME, now);
                 }
                 nextOffset = batch.nextOffset();
@@ -405,7 +406,7 @@ public final class PartitionLog implements Closeable {
                 return new AppendResult(original.firstOffset(), original.lastOffset(), original.maxTimestamp(), logStartOffset);
             }
             appendLocked(batches, validated, now);
-            result = new AppendResult(validated.get(0).baseOffset(), nextOffset - 1, config.logAppendTime() ? now : -1, logStartOffset);
+            result = new AppendResult(validated.get(0).baseOffset(), nextOffset - 1, appendConfig.logAppendTime() ? now : -1, logStartOffset);
         }
         flushIfTooManyUnflushed();
         return result;
