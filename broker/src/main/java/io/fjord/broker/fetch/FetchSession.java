@@ -24,6 +24,8 @@ public final class FetchSession {
     private final boolean usesTopicIds;
     private final LinkedHashMap<Key, FetchPartition> partitions = new LinkedHashMap<>();
     private int epoch;
+    /** When a request last used this session (ms); read without the monitor by the cache's eviction. */
+    private volatile long lastUsedMs;
 
     FetchSession(int id, boolean usesTopicIds) {
         this(id, usesTopicIds, 1);
@@ -46,6 +48,14 @@ public final class FetchSession {
     /** The epoch the next incremental request must carry. */
     public int epoch() {
         return epoch;
+    }
+
+    void touch(long nowMs) {
+        lastUsedMs = nowMs;
+    }
+
+    long lastUsedMs() {
+        return lastUsedMs;
     }
 
     void advanceEpoch() {

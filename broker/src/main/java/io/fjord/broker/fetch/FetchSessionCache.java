@@ -13,12 +13,14 @@ import io.fjord.protocol.message.FetchRequest.ForgottenTopic;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
 
 /**
  * The incremental fetch sessions of this broker (KIP-227), at most max.incremental.fetch.session.cache.slots
- * (default 1000) of them in a Caffeine cache; when it is full, the session least likely to be used again is
- * evicted, and its fetcher's next incremental request gets FETCH_SESSION_ID_NOT_FOUND (it then starts over
- * with a full fetch). {@link #newContext} turns a request's session id and epoch into a {@link FetchContext}:
+ * (default 1000) of them in a Caffeine cache. When it is full, a new session takes the slot of the session
+ * unused for longest if that one has been idle at least {@value #EVICTION_MS} ms (Kafka's
+ * min.incremental.fetch.session.eviction.ms default); otherwise the request is answered sessionless (session
+ * id 0), so the fetchers that have sessions keep them instead of evicting each other round after round. {@link #newContext} turns a request's session id and epoch into a {@link FetchContext}:
  *
  * <ul>
  *   <li>v0-6, or epoch -1 (final): sessionless; a named session (id != 0) is closed first.</li>
@@ -39,14 +41,21 @@ public final class FetchSessionCache {
     static final short FIRST_TOPIC_ID_VERSION = 13;
     static final int INITIAL_EPOCH = 0;
     static final int FINAL_EPOCH = -1;
+    static final long EVICTION_MS = 120_000;
 
     private final Cache<Integer, FetchSession> sessions;
-    private final boolean enabled;
+    private final int slots;
+    private final LongSupplier clockMs;
 
     /** A cache of at most {@code slots} sessions; with 0 slots every fetch is sessionless, as Kafka. */
     public FetchSessionCache(int slots) {
-        this.enabled = slots > 0;
-        this.sessions = Caffeine.newBuilder().maximumSize(Math.max(0, slots)).executor(Runnable::run).build();
+        this(slots, System::currentTimeMillis);
+    }
+
+    FetchSessionCache(int slots, LongSupplier clockMs) {
+        this.slots = Math.max(0, slots);
+        this.clockMs = clockMs;
+        this.sessions = Caffeine.newBuilder().maximumSize(this.slots).executor(Runnable::run).build();
     }
 
     /** The cache sized by max.incremental.fetch.session.cache.slots in {@code brokerProps}. */
@@ -83,11 +92,13 @@ public final class FetchSessionCache {
             if (sessionId != 0) {
                 sessions.invalidate(sessionId);
             }
-            if (epoch == FINAL_EPOCH || !enabled) {
+            long now = clockMs.getAsLong();
+            if (epoch == FINAL_EPOCH || !makeRoom(now)) {
                 return new FetchContext(FetchContext.Kind.SESSIONLESS, ErrorCode.NONE, requested, null);
             }
             FetchSession session = create(byId);
             synchronized (session) {
+                session.touch(now);
                 requested.forEach(session::addOrUpdate);
                 return new FetchContext(FetchContext.Kind.FULL, ErrorCode.NONE, session.partitions(), session);
             }
@@ -106,6 +117,7 @@ public final class FetchSessionCache {
             if (session.usesTopicIds() != byId) {
                 return FetchContext.error(ErrorCode.FETCH_SESSION_TOPIC_ID_ERROR);
             }
+            session.touch(clockMs.getAsLong());
             requested.forEach(session::addOrUpdate);
             for (ForgottenTopic t : request.forgottenTopicsData()) {
                 Object topic = byId ? t.topicId() : t.topic();
@@ -116,6 +128,30 @@ public final class FetchSessionCache {
             session.advanceEpoch();
             return new FetchContext(FetchContext.Kind.INCREMENTAL, ErrorCode.NONE, session.partitions(), session);
         }
+    }
+
+    /** True if a new session fits: a slot is free, or the longest-unused session has been idle long enough. */
+    private boolean makeRoom(long now) {
+        if (slots == 0) {
+            return false;
+        }
+        if (sessions.estimatedSize() < slots) {
+            return true;
+        }
+        FetchSession stalest = null;
+        for (FetchSession s : sessions.asMap().values()) {
+            if (stalest == null || s.lastUsedMs() < stalest.lastUsedMs()) {
+                stalest = s;
+            }
+        }
+        if (stalest == null) {
+            return true;
+        }
+        if (now - stalest.lastUsedMs() < EVICTION_MS) {
+            return false;
+        }
+        sessions.asMap().remove(stalest.id(), stalest);
+        return true;
     }
 
     private FetchSession create(boolean byId) {

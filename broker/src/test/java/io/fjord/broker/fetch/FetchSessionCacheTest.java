@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -191,19 +192,39 @@ class FetchSessionCacheTest {
     }
 
     @Test
-    void theCacheHoldsAtMostItsSlotsEvictingOldSessions() {
-        FetchSessionCache small = new FetchSessionCache(2);
+    void aFullCacheAnswersNewFetchersSessionlessAndKeepsTheSessionsItHas() {
+        AtomicLong now = new AtomicLong(1_000);
+        FetchSessionCache small = new FetchSessionCache(2, now::get);
         List<Integer> ids = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             ids.add(small.newContext(request(0, 0, "t", 0, 0), V12, MetadataImage.EMPTY).responseSessionId());
+            now.addAndGet(1_000);
         }
 
-        assertTrue(small.size() <= 2, "size " + small.size());
-        long alive = ids.stream().filter(id -> small.session(id) != null).count();
-        assertTrue(alive <= 2);
-        long notFound = ids.stream().filter(id -> small.newContext(request(id, 1, "t"), V12, MetadataImage.EMPTY)
-                .error() == ErrorCode.FETCH_SESSION_ID_NOT_FOUND).count();
-        assertTrue(notFound >= 3, "evicted sessions are not found: " + notFound);
+        assertEquals(2, small.size());
+        assertTrue(ids.get(0) != 0 && ids.get(1) != 0, "the first two fetchers get sessions: " + ids);
+        assertEquals(List.of(0, 0, 0), ids.subList(2, 5), "the others fetch sessionless");
+        assertEquals(ErrorCode.NONE, small.newContext(request(ids.get(0), 1, "t"), V12, MetadataImage.EMPTY).error());
+        assertEquals(ErrorCode.NONE, small.newContext(request(ids.get(1), 1, "t"), V12, MetadataImage.EMPTY).error());
+    }
+
+    @Test
+    void aFullCacheGivesTheSlotOfASessionIdleForTwoMinutesToANewFetcher() {
+        AtomicLong now = new AtomicLong(1_000);
+        FetchSessionCache small = new FetchSessionCache(2, now::get);
+        int idle = small.newContext(request(0, 0, "t", 0, 0), V12, MetadataImage.EMPTY).responseSessionId();
+        now.addAndGet(60_000);
+        int busy = small.newContext(request(0, 0, "t", 0, 0), V12, MetadataImage.EMPTY).responseSessionId();
+        now.addAndGet(FetchSessionCache.EVICTION_MS - 60_000);
+        small.newContext(request(busy, 1, "t"), V12, MetadataImage.EMPTY);
+
+        int fresh = small.newContext(request(0, 0, "t", 0, 0), V12, MetadataImage.EMPTY).responseSessionId();
+
+        assertTrue(fresh != 0, "the new fetcher gets a session");
+        assertEquals(ErrorCode.FETCH_SESSION_ID_NOT_FOUND,
+                small.newContext(request(idle, 1, "t"), V12, MetadataImage.EMPTY).error());
+        assertEquals(ErrorCode.NONE, small.newContext(request(busy, 2, "t"), V12, MetadataImage.EMPTY).error());
+        assertEquals(2, small.size());
     }
 
     @Test
