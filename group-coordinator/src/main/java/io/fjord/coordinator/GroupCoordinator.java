@@ -1,0 +1,459 @@
+package io.fjord.coordinator;
+
+import io.fjord.log.Scheduler;
+import io.fjord.log.Time;
+import io.fjord.protocol.ErrorCode;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The classic consumer-group protocol's membership state machine: JoinGroup, SyncGroup, Heartbeat and
+ * LeaveGroup over {@link ClassicGroup}s, with Kafka's rules and error codes. Join and sync answers are
+ * {@link CompletableFuture}s because they wait for the rebalance: a rebalance completes when every known
+ * member has rejoined (and no MEMBER_ID_REQUIRED member is pending) or when the longest member rebalance
+ * timeout passes; a group leaving Empty first waits {@code group.initial.rebalance.delay.ms}, extended while
+ * new members keep arriving, up to the rebalance timeout. Members that miss heartbeats for their session
+ * timeout are removed, which rebalances the others.
+ * <p>
+ * Timers run on the injected {@link Scheduler}; since it cannot cancel, each timer carries the state it was
+ * armed for (a rebalance epoch, a heartbeat deadline) and does nothing when that state has moved on.
+ * <p>
+ * State lives in memory only. The next step persists group metadata (after the leader's SyncGroup, on static
+ * member replacement and on going Empty) and committed offsets as records in {@code __consumer_offsets}; those
+ * changes will then be decided here and applied through a {@code replay(record)} path that also rebuilds the
+ * groups at load, per the architecture's decide/apply separation.
+ * <p>
+ * Thread-safety: every entry point and timer holds this object's monitor; futures are completed while it is
+ * held, so dependents must not block on other coordinator calls inside their callbacks.
+ */
+public final class GroupCoordinator {
+    private final GroupCoordinatorConfig config;
+    private final Time time;
+    private final Scheduler scheduler;
+    private final Map<String, ClassicGroup> groups = new HashMap<>();
+
+    public GroupCoordinator(GroupCoordinatorConfig config, Time time, Scheduler scheduler) {
+        this.config = config;
+        this.time = time;
+        this.scheduler = scheduler;
+    }
+
+    /** The group, or null when the coordinator does not know it. */
+    public synchronized ClassicGroup group(String groupId) {
+        return groups.get(groupId);
+    }
+
+    public synchronized CompletableFuture<JoinGroupResult> joinGroup(JoinGroupRequest request) {
+        String memberId = request.memberId();
+        if (request.groupId() == null || request.groupId().isEmpty()) {
+            return joinError(ErrorCode.INVALID_GROUP_ID, memberId);
+        }
+        if (request.sessionTimeoutMs() < config.minSessionTimeoutMs()
+                || request.sessionTimeoutMs() > config.maxSessionTimeoutMs()) {
+            return joinError(ErrorCode.INVALID_SESSION_TIMEOUT, memberId);
+        }
+        ClassicGroup group = groups.get(request.groupId());
+        if (group == null) {
+            if (!memberId.isEmpty()) {
+                return joinError(ErrorCode.UNKNOWN_MEMBER_ID, memberId);
+            }
+            group = new ClassicGroup(request.groupId());
+            groups.put(request.groupId(), group);
+        }
+        if (group.isInState(GroupState.DEAD)) {
+            return joinError(ErrorCode.COORDINATOR_NOT_AVAILABLE, memberId);
+        }
+        if (!group.supportsProtocols(request.protocolType(), request.protocols())) {
+            dropIfUnused(group);
+            return joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, memberId);
+        }
+        return memberId.isEmpty() ? joinNewMember(group, request) : joinKnownMember(group, request);
+    }
+
+    private CompletableFuture<JoinGroupResult> joinNewMember(ClassicGroup group, JoinGroupRequest request) {
+        String newMemberId = request.clientId() + "-" + UUID.randomUUID();
+        String instanceId = request.groupInstanceId();
+        if (instanceId != null && group.staticMemberId(instanceId) != null) {
+            return replaceStaticMember(group, request, newMemberId);
+        }
+        if (group.size() + group.pendingCount() >= config.maxSize()) {
+            dropIfUnused(group);
+            return joinError(ErrorCode.GROUP_MAX_SIZE_REACHED, "");
+        }
+        if (instanceId == null && request.requireKnownMemberId()) {
+            group.addPending(newMemberId);
+            scheduler.scheduleOnce("pending-member-expiry-" + newMemberId,
+                    () -> expirePendingMember(group, newMemberId), request.sessionTimeoutMs());
+            return joinError(ErrorCode.MEMBER_ID_REQUIRED, newMemberId);
+        }
+        return addMemberAndRebalance(group, request, newMemberId);
+    }
+
+    private CompletableFuture<JoinGroupResult> joinKnownMember(ClassicGroup group, JoinGroupRequest request) {
+        String memberId = request.memberId();
+        if (group.isPending(memberId)) {
+            if (group.size() >= config.maxSize()) {
+                group.removePending(memberId);
+                return joinError(ErrorCode.GROUP_MAX_SIZE_REACHED, memberId);
+            }
+            group.removePending(memberId);
+            return addMemberAndRebalance(group, request, memberId);
+        }
+        ErrorCode invalid = validateMember(group, memberId, request.groupInstanceId());
+        if (invalid != ErrorCode.NONE) {
+            return joinError(invalid, memberId);
+        }
+        ClassicGroupMember member = group.member(memberId);
+        boolean sameProtocols = member.protocols().equals(request.protocols());
+        switch (group.state()) {
+            case PREPARING_REBALANCE:
+                member.update(request.protocols(), request.sessionTimeoutMs(), request.rebalanceTimeoutMs());
+                CompletableFuture<JoinGroupResult> future = awaitJoin(member);
+                tryCompleteJoin(group);
+                return future;
+            case COMPLETING_REBALANCE:
+                if (sameProtocols) {
+                    return CompletableFuture.completedFuture(currentGeneration(group, member, false));
+                }
+                return updateAndRebalance(group, member, request);
+            case STABLE:
+                if (sameProtocols && !group.isLeader(memberId)) {
+                    scheduleHeartbeatExpiry(group, member);
+                    return CompletableFuture.completedFuture(currentGeneration(group, member, false));
+                }
+                return updateAndRebalance(group, member, request);
+            default:
+                return joinError(ErrorCode.UNKNOWN_MEMBER_ID, memberId);
+        }
+    }
+
+    private CompletableFuture<JoinGroupResult> replaceStaticMember(ClassicGroup group, JoinGroupRequest request,
+                                                                   String newMemberId) {
+        String oldMemberId = group.staticMemberId(request.groupInstanceId());
+        ClassicGroupMember old = group.member(oldMemberId);
+        if (old.awaitingJoin != null) {
+            old.awaitingJoin.complete(JoinGroupResult.error(ErrorCode.FENCED_INSTANCE_ID, oldMemberId));
+            old.awaitingJoin = null;
+        }
+        if (old.awaitingSync != null) {
+            old.awaitingSync.complete(SyncGroupResult.error(ErrorCode.FENCED_INSTANCE_ID));
+            old.awaitingSync = null;
+        }
+        boolean sameProtocols = old.protocols().equals(request.protocols());
+        ClassicGroupMember member = group.replaceStaticMember(request.groupInstanceId(), newMemberId);
+        member.update(request.protocols(), request.sessionTimeoutMs(), request.rebalanceTimeoutMs());
+        switch (group.state()) {
+            case STABLE:
+                if (sameProtocols) {
+                    scheduleHeartbeatExpiry(group, member);
+                    boolean skip = group.isLeader(newMemberId) && request.supportsSkipAssignment();
+                    return CompletableFuture.completedFuture(currentGeneration(group, member, skip));
+                }
+                return updateAndRebalance(group, member, request);
+            case COMPLETING_REBALANCE:
+                return updateAndRebalance(group, member, request);
+            default:
+                CompletableFuture<JoinGroupResult> future = awaitJoin(member);
+                tryCompleteJoin(group);
+                return future;
+        }
+    }
+
+    private CompletableFuture<JoinGroupResult> addMemberAndRebalance(ClassicGroup group, JoinGroupRequest request,
+                                                                     String memberId) {
+        ClassicGroupMember member = new ClassicGroupMember(memberId, request.groupInstanceId(), request.clientId(),
+                request.clientHost(), request.sessionTimeoutMs(), request.rebalanceTimeoutMs(), request.protocolType(),
+                request.protocols());
+        member.isNew = true;
+        CompletableFuture<JoinGroupResult> future = awaitJoin(member);
+        group.add(member);
+        group.newMemberAdded = true;
+        if (group.isInState(GroupState.PREPARING_REBALANCE)) {
+            tryCompleteJoin(group);
+        } else {
+            prepareRebalance(group);
+        }
+        return future;
+    }
+
+    private CompletableFuture<JoinGroupResult> updateAndRebalance(ClassicGroup group, ClassicGroupMember member,
+                                                                  JoinGroupRequest request) {
+        member.update(request.protocols(), request.sessionTimeoutMs(), request.rebalanceTimeoutMs());
+        CompletableFuture<JoinGroupResult> future = awaitJoin(member);
+        prepareRebalance(group);
+        return future;
+    }
+
+    private static CompletableFuture<JoinGroupResult> awaitJoin(ClassicGroupMember member) {
+        if (member.awaitingJoin == null) {
+            member.awaitingJoin = new CompletableFuture<>();
+        }
+        return member.awaitingJoin;
+    }
+
+    private void prepareRebalance(ClassicGroup group) {
+        if (group.isInState(GroupState.COMPLETING_REBALANCE)) {
+            for (ClassicGroupMember m : group.members()) {
+                if (m.awaitingSync != null) {
+                    m.awaitingSync.complete(SyncGroupResult.error(ErrorCode.REBALANCE_IN_PROGRESS));
+                    m.awaitingSync = null;
+                }
+            }
+        }
+        boolean wasEmpty = group.isInState(GroupState.EMPTY);
+        group.transitionTo(GroupState.PREPARING_REBALANCE);
+        int epoch = ++group.rebalanceEpoch;
+        int rebalanceTimeout = group.rebalanceTimeoutMs();
+        if (wasEmpty && config.initialRebalanceDelayMs() > 0) {
+            group.newMemberAdded = false;
+            int delay = config.initialRebalanceDelayMs();
+            scheduleInitialDelay(group, epoch, delay, Math.max(rebalanceTimeout - delay, 0));
+        } else {
+            scheduler.scheduleOnce("rebalance-timeout-" + group.groupId(), () -> onRebalanceTimeout(group, epoch),
+                    rebalanceTimeout);
+            tryCompleteJoin(group);
+        }
+    }
+
+    private void scheduleInitialDelay(ClassicGroup group, int epoch, int delayMs, int remainingMs) {
+        group.inInitialDelay = true;
+        scheduler.scheduleOnce("initial-rebalance-delay-" + group.groupId(),
+                () -> onInitialDelayExpired(group, epoch, remainingMs), delayMs);
+    }
+
+    private synchronized void onInitialDelayExpired(ClassicGroup group, int epoch, int remainingMs) {
+        if (group.rebalanceEpoch != epoch || !group.isInState(GroupState.PREPARING_REBALANCE)) {
+            return;
+        }
+        if (group.newMemberAdded && remainingMs > 0) {
+            group.newMemberAdded = false;
+            int delay = Math.min(config.initialRebalanceDelayMs(), remainingMs);
+            scheduleInitialDelay(group, epoch, delay, Math.max(remainingMs - config.initialRebalanceDelayMs(), 0));
+            return;
+        }
+        group.inInitialDelay = false;
+        completeJoin(group);
+    }
+
+    private synchronized void onRebalanceTimeout(ClassicGroup group, int epoch) {
+        if (group.rebalanceEpoch == epoch && group.isInState(GroupState.PREPARING_REBALANCE)) {
+            completeJoin(group);
+        }
+    }
+
+    private void tryCompleteJoin(ClassicGroup group) {
+        if (group.isInState(GroupState.PREPARING_REBALANCE) && !group.inInitialDelay && group.hasAllMembersJoined()) {
+            completeJoin(group);
+        }
+    }
+
+    private void completeJoin(ClassicGroup group) {
+        for (ClassicGroupMember m : group.members()) {
+            if (!m.isAwaitingJoin()) {
+                group.remove(m.memberId());
+            }
+        }
+        group.rebalanceEpoch++;
+        group.inInitialDelay = false;
+        group.initNextGeneration();
+        if (group.isInState(GroupState.EMPTY)) {
+            return;
+        }
+        for (ClassicGroupMember m : group.members()) {
+            CompletableFuture<JoinGroupResult> future = m.awaitingJoin;
+            m.awaitingJoin = null;
+            m.isNew = false;
+            scheduleHeartbeatExpiry(group, m);
+            future.complete(currentGeneration(group, m, false));
+        }
+    }
+
+    /** The join answer describing the current generation; the leader also gets every member's metadata. */
+    private static JoinGroupResult currentGeneration(ClassicGroup group, ClassicGroupMember member, boolean skipAssignment) {
+        List<JoinGroupResult.Member> members = new ArrayList<>();
+        if (group.isLeader(member.memberId())) {
+            for (ClassicGroupMember m : group.members()) {
+                members.add(new JoinGroupResult.Member(m.memberId(), m.groupInstanceId(), m.metadata(group.protocolName())));
+            }
+        }
+        return new JoinGroupResult(ErrorCode.NONE, group.generationId(), group.protocolType(), group.protocolName(),
+                group.leaderId(), member.memberId(), members, skipAssignment);
+    }
+
+    public synchronized CompletableFuture<SyncGroupResult> syncGroup(SyncGroupRequest request) {
+        ClassicGroup group = groups.get(request.groupId());
+        if (group == null) {
+            return syncError(ErrorCode.UNKNOWN_MEMBER_ID);
+        }
+        if (group.isInState(GroupState.DEAD)) {
+            return syncError(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+        }
+        ErrorCode invalid = validateMember(group, request.memberId(), request.groupInstanceId());
+        if (invalid != ErrorCode.NONE) {
+            return syncError(invalid);
+        }
+        if (request.generationId() != group.generationId()) {
+            return syncError(ErrorCode.ILLEGAL_GENERATION);
+        }
+        if ((request.protocolType() != null && !request.protocolType().equals(group.protocolType()))
+                || (request.protocolName() != null && !request.protocolName().equals(group.protocolName()))) {
+            return syncError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+        }
+        ClassicGroupMember member = group.member(request.memberId());
+        switch (group.state()) {
+            case PREPARING_REBALANCE:
+                return syncError(ErrorCode.REBALANCE_IN_PROGRESS);
+            case COMPLETING_REBALANCE: {
+                CompletableFuture<SyncGroupResult> future = new CompletableFuture<>();
+                member.awaitingSync = future;
+                scheduleHeartbeatExpiry(group, member);
+                if (group.isLeader(member.memberId())) {
+                    for (ClassicGroupMember m : group.members()) {
+                        m.assignment(request.assignments().get(m.memberId()));
+                    }
+                    group.transitionTo(GroupState.STABLE);
+                    for (ClassicGroupMember m : group.members()) {
+                        if (m.awaitingSync != null) {
+                            m.awaitingSync.complete(assignmentOf(group, m));
+                            m.awaitingSync = null;
+                        }
+                    }
+                }
+                return future;
+            }
+            case STABLE:
+                scheduleHeartbeatExpiry(group, member);
+                return CompletableFuture.completedFuture(assignmentOf(group, member));
+            default:
+                return syncError(ErrorCode.UNKNOWN_MEMBER_ID);
+        }
+    }
+
+    private static SyncGroupResult assignmentOf(ClassicGroup group, ClassicGroupMember member) {
+        return new SyncGroupResult(ErrorCode.NONE, group.protocolType(), group.protocolName(), member.assignment());
+    }
+
+    public synchronized CompletableFuture<ErrorCode> heartbeat(String groupId, String memberId, String groupInstanceId,
+                                                               int generationId) {
+        ClassicGroup group = groups.get(groupId);
+        if (group == null) {
+            return CompletableFuture.completedFuture(ErrorCode.UNKNOWN_MEMBER_ID);
+        }
+        if (group.isInState(GroupState.DEAD)) {
+            return CompletableFuture.completedFuture(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+        }
+        ErrorCode invalid = validateMember(group, memberId, groupInstanceId);
+        if (invalid != ErrorCode.NONE) {
+            return CompletableFuture.completedFuture(invalid);
+        }
+        if (generationId != group.generationId()) {
+            return CompletableFuture.completedFuture(ErrorCode.ILLEGAL_GENERATION);
+        }
+        scheduleHeartbeatExpiry(group, group.member(memberId));
+        return CompletableFuture.completedFuture(group.isInState(GroupState.PREPARING_REBALANCE)
+                ? ErrorCode.REBALANCE_IN_PROGRESS : ErrorCode.NONE);
+    }
+
+    public synchronized CompletableFuture<LeaveGroupResult> leaveGroup(LeaveGroupRequest request) {
+        ClassicGroup group = groups.get(request.groupId());
+        List<LeaveGroupResult.MemberResult> results = new ArrayList<>();
+        if (group != null && group.isInState(GroupState.DEAD)) {
+            return CompletableFuture.completedFuture(new LeaveGroupResult(ErrorCode.COORDINATOR_NOT_AVAILABLE, List.of()));
+        }
+        for (LeaveGroupRequest.Member leaving : request.members()) {
+            ErrorCode error = group == null ? ErrorCode.UNKNOWN_MEMBER_ID : leave(group, leaving);
+            results.add(new LeaveGroupResult.MemberResult(leaving.memberId(), leaving.groupInstanceId(), error));
+        }
+        return CompletableFuture.completedFuture(new LeaveGroupResult(ErrorCode.NONE, results));
+    }
+
+    private ErrorCode leave(ClassicGroup group, LeaveGroupRequest.Member leaving) {
+        String memberId = leaving.memberId();
+        if (leaving.groupInstanceId() != null) {
+            String staticId = group.staticMemberId(leaving.groupInstanceId());
+            if (staticId == null) {
+                return ErrorCode.UNKNOWN_MEMBER_ID;
+            }
+            if (!memberId.isEmpty() && !memberId.equals(staticId)) {
+                return ErrorCode.FENCED_INSTANCE_ID;
+            }
+            memberId = staticId;
+        } else if (group.removePending(memberId)) {
+            tryCompleteJoin(group);
+            return ErrorCode.NONE;
+        } else if (!group.has(memberId)) {
+            return ErrorCode.UNKNOWN_MEMBER_ID;
+        }
+        removeMemberAndUpdateGroup(group, group.member(memberId));
+        return ErrorCode.NONE;
+    }
+
+    /** UNKNOWN_MEMBER_ID for a stranger, FENCED_INSTANCE_ID when the instance id now belongs to another member id. */
+    private static ErrorCode validateMember(ClassicGroup group, String memberId, String groupInstanceId) {
+        if (groupInstanceId != null) {
+            String current = group.staticMemberId(groupInstanceId);
+            if (current != null && !current.equals(memberId)) {
+                return ErrorCode.FENCED_INSTANCE_ID;
+            }
+        }
+        return group.has(memberId) ? ErrorCode.NONE : ErrorCode.UNKNOWN_MEMBER_ID;
+    }
+
+    private void removeMemberAndUpdateGroup(ClassicGroup group, ClassicGroupMember member) {
+        if (member.awaitingJoin != null) {
+            member.awaitingJoin.complete(JoinGroupResult.error(ErrorCode.UNKNOWN_MEMBER_ID, member.memberId()));
+            member.awaitingJoin = null;
+        }
+        if (member.awaitingSync != null) {
+            member.awaitingSync.complete(SyncGroupResult.error(ErrorCode.UNKNOWN_MEMBER_ID));
+            member.awaitingSync = null;
+        }
+        group.remove(member.memberId());
+        switch (group.state()) {
+            case STABLE, COMPLETING_REBALANCE -> prepareRebalance(group);
+            case PREPARING_REBALANCE -> tryCompleteJoin(group);
+            default -> { }
+        }
+    }
+
+    private void scheduleHeartbeatExpiry(ClassicGroup group, ClassicGroupMember member) {
+        long deadline = time.milliseconds() + member.sessionTimeoutMs();
+        member.heartbeatDeadlineMs = deadline;
+        scheduler.scheduleOnce("heartbeat-expiry-" + group.groupId() + "-" + member.memberId(),
+                () -> onHeartbeatExpired(group, member, deadline), member.sessionTimeoutMs());
+    }
+
+    private synchronized void onHeartbeatExpired(ClassicGroup group, ClassicGroupMember member, long deadline) {
+        if (group.member(member.memberId()) != member || member.heartbeatDeadlineMs != deadline
+                || member.isAwaitingJoin() || member.isAwaitingSync()) {
+            return;
+        }
+        removeMemberAndUpdateGroup(group, member);
+    }
+
+    private synchronized void expirePendingMember(ClassicGroup group, String memberId) {
+        if (group.removePending(memberId)) {
+            tryCompleteJoin(group);
+        }
+    }
+
+    private void dropIfUnused(ClassicGroup group) {
+        if (group.isInState(GroupState.EMPTY) && group.size() == 0 && group.pendingCount() == 0
+                && group.generationId() == 0) {
+            groups.remove(group.groupId(), group);
+        }
+    }
+
+    private static CompletableFuture<JoinGroupResult> joinError(ErrorCode error, String memberId) {
+        return CompletableFuture.completedFuture(JoinGroupResult.error(error, memberId));
+    }
+
+    private static CompletableFuture<SyncGroupResult> syncError(ErrorCode error) {
+        return CompletableFuture.completedFuture(SyncGroupResult.error(error));
+    }
+}

@@ -1,0 +1,362 @@
+package io.fjord.coordinator;
+
+import io.fjord.log.MockScheduler;
+import io.fjord.log.MockTime;
+import io.fjord.protocol.ErrorCode;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class GroupCoordinatorTest {
+    private static final String GROUP = "g";
+    private static final int SESSION_MS = 10_000;
+    private static final int REBALANCE_MS = 20_000;
+    private static final List<Protocol> RANGE = List.of(new Protocol("range", bytes("sub")));
+
+    private final MockTime time = new MockTime();
+    private final MockScheduler scheduler = new MockScheduler(time);
+    private GroupCoordinator coordinator = coordinator(0, Integer.MAX_VALUE);
+
+    private GroupCoordinator coordinator(int initialDelayMs, int maxSize) {
+        return new GroupCoordinator(new GroupCoordinatorConfig(10, 300_000, initialDelayMs, maxSize), time, scheduler);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static JoinGroupRequest join(String memberId, String instanceId, List<Protocol> protocols) {
+        return new JoinGroupRequest(GROUP, memberId, instanceId, "client", "/127.0.0.1", SESSION_MS, REBALANCE_MS,
+                "consumer", protocols, false, true);
+    }
+
+    private JoinGroupResult done(CompletableFuture<JoinGroupResult> f) {
+        assertTrue(f.isDone(), "join should have completed");
+        return f.join();
+    }
+
+    /** Two members (static when an instance id is given) in Stable; returns {leader, follower}. */
+    private JoinGroupResult[] stableGroupOfTwo(String instanceA, String instanceB) {
+        CompletableFuture<JoinGroupResult> a = coordinator.joinGroup(join("", instanceA, RANGE));
+        JoinGroupResult first = done(a);
+        CompletableFuture<JoinGroupResult> b = coordinator.joinGroup(join("", instanceB, RANGE));
+        CompletableFuture<JoinGroupResult> aAgain = coordinator.joinGroup(join(first.memberId(), instanceA, RANGE));
+        JoinGroupResult leader = done(aAgain);
+        JoinGroupResult follower = done(b);
+        coordinator.syncGroup(sync(leader, Map.of(leader.memberId(), bytes("A"), follower.memberId(), bytes("B"))));
+        coordinator.syncGroup(sync(follower, Map.of()));
+        assertEquals(GroupState.STABLE, coordinator.group(GROUP).state());
+        return new JoinGroupResult[] {leader, follower};
+    }
+
+    private static SyncGroupRequest sync(JoinGroupResult joined, Map<String, byte[]> assignments) {
+        return new SyncGroupRequest(GROUP, joined.generationId(), joined.memberId(), null, "consumer",
+                joined.protocolName(), assignments);
+    }
+
+    @Test
+    void twoMembersJoiningDuringInitialDelayGetOneGenerationWithOneLeader() {
+        coordinator = coordinator(3000, Integer.MAX_VALUE);
+        CompletableFuture<JoinGroupResult> a = coordinator.joinGroup(join("", null, RANGE));
+        CompletableFuture<JoinGroupResult> b = coordinator.joinGroup(join("", null, RANGE));
+        time.advance(2999);
+        assertFalse(a.isDone());
+        time.advance(1);
+        assertFalse(a.isDone(), "a member arriving during the delay extends it");
+        time.advance(3000);
+
+        JoinGroupResult ra = done(a);
+        JoinGroupResult rb = done(b);
+        assertEquals(ErrorCode.NONE, ra.error());
+        assertEquals(1, ra.generationId());
+        assertEquals(ra.generationId(), rb.generationId());
+        assertEquals(ra.memberId(), ra.leaderId());
+        assertEquals(ra.leaderId(), rb.leaderId());
+        assertEquals(2, ra.members().size());
+        assertTrue(rb.members().isEmpty(), "only the leader receives the member list");
+        assertEquals("range", ra.protocolName());
+        assertTrue(ra.memberId().startsWith("client-"));
+        assertEquals(GroupState.COMPLETING_REBALANCE, coordinator.group(GROUP).state());
+    }
+
+    @Test
+    void syncHandsTheLeadersAssignmentToEveryMember() {
+        CompletableFuture<JoinGroupResult> a = coordinator.joinGroup(join("", null, RANGE));
+        String aId = done(a).memberId();
+        CompletableFuture<JoinGroupResult> b = coordinator.joinGroup(join("", null, RANGE));
+        JoinGroupResult leader = done(coordinator.joinGroup(join(aId, null, RANGE)));
+        JoinGroupResult follower = done(b);
+
+        CompletableFuture<SyncGroupResult> followerSync = coordinator.syncGroup(sync(follower, Map.of()));
+        assertFalse(followerSync.isDone(), "a follower waits for the leader's assignment");
+        CompletableFuture<SyncGroupResult> leaderSync = coordinator.syncGroup(
+                sync(leader, Map.of(leader.memberId(), bytes("p0"), follower.memberId(), bytes("p1"))));
+
+        assertArrayEquals(bytes("p0"), leaderSync.join().assignment());
+        assertArrayEquals(bytes("p1"), followerSync.join().assignment());
+        assertEquals(ErrorCode.NONE, followerSync.join().error());
+        assertEquals(GroupState.STABLE, coordinator.group(GROUP).state());
+        assertArrayEquals(bytes("p1"), coordinator.syncGroup(sync(follower, Map.of())).join().assignment(),
+                "a sync in Stable returns the stored assignment");
+    }
+
+    @Test
+    void memberMissingHeartbeatsIsRemovedAfterSessionTimeoutAndTheOtherRebalances() {
+        JoinGroupResult[] two = stableGroupOfTwo(null, null);
+        JoinGroupResult a = two[0];
+        JoinGroupResult b = two[1];
+        time.advance(SESSION_MS / 2);
+        assertEquals(ErrorCode.NONE, coordinator.heartbeat(GROUP, b.memberId(), null, b.generationId()).join());
+        time.advance(SESSION_MS / 2);
+
+        ClassicGroup group = coordinator.group(GROUP);
+        assertFalse(group.has(a.memberId()));
+        assertEquals(GroupState.PREPARING_REBALANCE, group.state());
+        assertEquals(ErrorCode.REBALANCE_IN_PROGRESS, coordinator.heartbeat(GROUP, b.memberId(), null, b.generationId()).join());
+        JoinGroupResult rejoined = done(coordinator.joinGroup(join(b.memberId(), null, RANGE)));
+        assertEquals(b.generationId() + 1, rejoined.generationId());
+        assertEquals(b.memberId(), rejoined.leaderId());
+        assertEquals(1, rejoined.members().size());
+    }
+
+    @Test
+    void heartbeatsKeepAMemberAlivePastItsSessionTimeout() {
+        JoinGroupResult[] two = stableGroupOfTwo(null, null);
+        for (int i = 0; i < 5; i++) {
+            time.advance(SESSION_MS / 2);
+            assertEquals(ErrorCode.NONE, coordinator.heartbeat(GROUP, two[0].memberId(), null, two[0].generationId()).join());
+            assertEquals(ErrorCode.NONE, coordinator.heartbeat(GROUP, two[1].memberId(), null, two[0].generationId()).join());
+        }
+        assertEquals(GroupState.STABLE, coordinator.group(GROUP).state());
+        assertEquals(2, coordinator.group(GROUP).size());
+    }
+
+    @Test
+    void newMemberWithoutIdGetsMemberIdRequiredThenJoinsWithIt() {
+        JoinGroupRequest first = new JoinGroupRequest(GROUP, "", null, "app", "/h", SESSION_MS, REBALANCE_MS,
+                "consumer", RANGE, true, true);
+        JoinGroupResult required = done(coordinator.joinGroup(first));
+        assertEquals(ErrorCode.MEMBER_ID_REQUIRED, required.error());
+        assertTrue(required.memberId().startsWith("app-"));
+        assertEquals(0, coordinator.group(GROUP).size());
+
+        JoinGroupRequest second = new JoinGroupRequest(GROUP, required.memberId(), null, "app", "/h", SESSION_MS,
+                REBALANCE_MS, "consumer", RANGE, true, true);
+        JoinGroupResult joined = done(coordinator.joinGroup(second));
+        assertEquals(ErrorCode.NONE, joined.error());
+        assertEquals(required.memberId(), joined.memberId());
+        assertEquals(joined.memberId(), joined.leaderId());
+    }
+
+    @Test
+    void pendingMemberBlocksTheRebalanceUntilItsSessionTimeoutPasses() {
+        JoinGroupResult[] two = stableGroupOfTwo(null, null);
+        JoinGroupRequest stranger = new JoinGroupRequest(GROUP, "", null, "late", "/h", SESSION_MS, REBALANCE_MS,
+                "consumer", RANGE, true, true);
+        assertEquals(ErrorCode.MEMBER_ID_REQUIRED, done(coordinator.joinGroup(stranger)).error());
+        CompletableFuture<JoinGroupResult> a = coordinator.joinGroup(join(two[0].memberId(), null,
+                List.of(new Protocol("range", bytes("changed")))));
+        coordinator.joinGroup(join(two[1].memberId(), null, RANGE));
+        assertFalse(a.isDone(), "the pending member may still join");
+        time.advance(SESSION_MS);
+        assertEquals(two[0].generationId() + 1, done(a).generationId());
+    }
+
+    @Test
+    void joinWithUnknownMemberIdIsRejected() {
+        stableGroupOfTwo(null, null);
+        assertEquals(ErrorCode.UNKNOWN_MEMBER_ID, done(coordinator.joinGroup(join("nobody", null, RANGE))).error());
+        assertEquals(ErrorCode.UNKNOWN_MEMBER_ID,
+                done(coordinator.joinGroup(new JoinGroupRequest("other", "nobody", null, "c", "/h", SESSION_MS,
+                        REBALANCE_MS, "consumer", RANGE, false, true))).error());
+    }
+
+    @Test
+    void staticMemberRejoiningWithSameMetadataInStableGetsNewIdWithoutRebalance() {
+        JoinGroupResult[] two = stableGroupOfTwo("i-a", "i-b");
+        JoinGroupResult b = two[1];
+
+        JoinGroupResult rejoined = done(coordinator.joinGroup(join("", "i-b", RANGE)));
+
+        assertEquals(ErrorCode.NONE, rejoined.error());
+        assertNotEquals(b.memberId(), rejoined.memberId());
+        assertEquals(b.generationId(), rejoined.generationId());
+        assertEquals(GroupState.STABLE, coordinator.group(GROUP).state());
+        SyncGroupResult assignment = coordinator.syncGroup(new SyncGroupRequest(GROUP, b.generationId(), rejoined.memberId(), "i-b",
+                "consumer", "range", Map.of())).join();
+        assertArrayEquals(bytes("B"), assignment.assignment());
+        assertEquals(ErrorCode.FENCED_INSTANCE_ID, coordinator.heartbeat(GROUP, b.memberId(), "i-b", b.generationId()).join());
+        assertEquals(ErrorCode.NONE, coordinator.heartbeat(GROUP, rejoined.memberId(), "i-b", b.generationId()).join());
+    }
+
+    @Test
+    void staticLeaderRejoiningInStableIsToldToSkipAssignment() {
+        JoinGroupResult[] two = stableGroupOfTwo("i-a", "i-b");
+        JoinGroupResult rejoined = done(coordinator.joinGroup(join("", "i-a", RANGE)));
+        assertEquals(rejoined.memberId(), rejoined.leaderId());
+        assertTrue(rejoined.skipAssignment());
+        assertEquals(2, rejoined.members().size());
+        assertEquals(GroupState.STABLE, coordinator.group(GROUP).state());
+        assertNotEquals(two[0].memberId(), rejoined.memberId());
+    }
+
+    @Test
+    void staticMemberRejoiningWithChangedMetadataTriggersRebalance() {
+        stableGroupOfTwo("i-a", "i-b");
+        CompletableFuture<JoinGroupResult> rejoin = coordinator.joinGroup(join("", "i-b",
+                List.of(new Protocol("range", bytes("other topics")))));
+        assertFalse(rejoin.isDone());
+        assertEquals(GroupState.PREPARING_REBALANCE, coordinator.group(GROUP).state());
+    }
+
+    @Test
+    void replacedStaticMembersPendingJoinIsFenced() {
+        JoinGroupResult[] two = stableGroupOfTwo("i-a", "i-b");
+        CompletableFuture<JoinGroupResult> oldJoin = coordinator.joinGroup(join(two[1].memberId(), "i-b",
+                List.of(new Protocol("range", bytes("x")))));
+        assertFalse(oldJoin.isDone());
+
+        CompletableFuture<JoinGroupResult> newJoin = coordinator.joinGroup(join("", "i-b", RANGE));
+
+        assertEquals(ErrorCode.FENCED_INSTANCE_ID, done(oldJoin).error());
+        assertEquals(ErrorCode.FENCED_INSTANCE_ID,
+                done(coordinator.joinGroup(join(two[1].memberId(), "i-b", RANGE))).error());
+        done(coordinator.joinGroup(join(two[0].memberId(), "i-a", RANGE)));
+        assertEquals(two[0].generationId() + 1, done(newJoin).generationId());
+    }
+
+    @Test
+    void joinBeyondGroupMaxSizeIsRejected() {
+        coordinator = coordinator(0, 1);
+        done(coordinator.joinGroup(join("", null, RANGE)));
+        assertEquals(ErrorCode.GROUP_MAX_SIZE_REACHED, done(coordinator.joinGroup(join("", null, RANGE))).error());
+        JoinGroupRequest twoStep = new JoinGroupRequest(GROUP, "", null, "c", "/h", SESSION_MS, REBALANCE_MS,
+                "consumer", RANGE, true, true);
+        assertEquals(ErrorCode.GROUP_MAX_SIZE_REACHED, done(coordinator.joinGroup(twoStep)).error());
+        assertEquals(1, coordinator.group(GROUP).size());
+    }
+
+    @Test
+    void joinOfferingNoCommonProtocolOrAnotherTypeIsInconsistent() {
+        stableGroupOfTwo(null, null);
+        assertEquals(ErrorCode.INCONSISTENT_GROUP_PROTOCOL,
+                done(coordinator.joinGroup(join("", null, List.of(new Protocol("sticky", bytes("s")))))).error());
+        JoinGroupRequest connect = new JoinGroupRequest(GROUP, "", null, "c", "/h", SESSION_MS, REBALANCE_MS,
+                "connect", RANGE, false, true);
+        assertEquals(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, done(coordinator.joinGroup(connect)).error());
+        assertEquals(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, done(coordinator.joinGroup(
+                new JoinGroupRequest("fresh", "", null, "c", "/h", SESSION_MS, REBALANCE_MS, "consumer", List.of(),
+                        false, true))).error());
+        assertNull(coordinator.group("fresh"), "a failed first join leaves no group behind");
+    }
+
+    @Test
+    void sessionTimeoutOutsideTheBrokerRangeIsRejected() {
+        JoinGroupRequest tooShort = new JoinGroupRequest(GROUP, "", null, "c", "/h", 5, REBALANCE_MS, "consumer",
+                RANGE, false, true);
+        assertEquals(ErrorCode.INVALID_SESSION_TIMEOUT, done(coordinator.joinGroup(tooShort)).error());
+    }
+
+    @Test
+    void protocolWithMostFirstChoiceVotesAmongCommonOnesIsSelected() {
+        Protocol range = new Protocol("range", bytes("r"));
+        Protocol rr = new Protocol("roundrobin", bytes("rr"));
+        String a = done(coordinator.joinGroup(join("", null, List.of(range, rr)))).memberId();
+        CompletableFuture<JoinGroupResult> b = coordinator.joinGroup(join("", null, List.of(rr, range)));
+        CompletableFuture<JoinGroupResult> c = coordinator.joinGroup(join("", null, List.of(rr, range)));
+        JoinGroupResult leader = done(coordinator.joinGroup(join(a, null, List.of(range, rr))));
+        assertEquals("roundrobin", leader.protocolName());
+        assertEquals("roundrobin", done(c).protocolName());
+        assertArrayEquals(bytes("rr"), leader.members().get(0).metadata());
+        done(b);
+    }
+
+    @Test
+    void syncWithWrongGenerationUnknownMemberOrDuringRebalanceIsRejected() {
+        JoinGroupResult[] two = stableGroupOfTwo(null, null);
+        JoinGroupResult a = two[0];
+        assertEquals(ErrorCode.ILLEGAL_GENERATION, coordinator.syncGroup(new SyncGroupRequest(GROUP, 7, a.memberId(),
+                null, null, null, Map.of())).join().error());
+        assertEquals(ErrorCode.UNKNOWN_MEMBER_ID, coordinator.syncGroup(new SyncGroupRequest(GROUP, a.generationId(), "x",
+                null, null, null, Map.of())).join().error());
+        assertEquals(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, coordinator.syncGroup(new SyncGroupRequest(GROUP, a.generationId(),
+                a.memberId(), null, "consumer", "sticky", Map.of())).join().error());
+        assertEquals(ErrorCode.ILLEGAL_GENERATION, coordinator.heartbeat(GROUP, a.memberId(), null, 0).join());
+        assertEquals(ErrorCode.UNKNOWN_MEMBER_ID, coordinator.heartbeat("nope", a.memberId(), null, 1).join());
+
+        coordinator.joinGroup(join(a.memberId(), null, List.of(new Protocol("range", bytes("new")))));
+        assertEquals(ErrorCode.REBALANCE_IN_PROGRESS, coordinator.syncGroup(sync(two[1], Map.of())).join().error());
+    }
+
+    @Test
+    void pendingSyncIsAnsweredRebalanceInProgressWhenARebalanceStarts() {
+        CompletableFuture<JoinGroupResult> a = coordinator.joinGroup(join("", null, RANGE));
+        String aId = done(a).memberId();
+        CompletableFuture<JoinGroupResult> b = coordinator.joinGroup(join("", null, RANGE));
+        done(coordinator.joinGroup(join(aId, null, RANGE)));
+        CompletableFuture<SyncGroupResult> followerSync = coordinator.syncGroup(sync(done(b), Map.of()));
+        coordinator.joinGroup(join("", null, RANGE));
+        assertEquals(ErrorCode.REBALANCE_IN_PROGRESS, followerSync.join().error());
+    }
+
+    @Test
+    void rebalanceCompletesWithoutMembersThatMissTheRebalanceTimeout() {
+        JoinGroupResult[] two = stableGroupOfTwo(null, null);
+        CompletableFuture<JoinGroupResult> a = coordinator.joinGroup(join(two[0].memberId(), null,
+                List.of(new Protocol("range", bytes("new")))));
+        coordinator.heartbeat(GROUP, two[1].memberId(), null, two[1].generationId());
+        time.advance(SESSION_MS - 1);
+        assertFalse(a.isDone());
+        coordinator.heartbeat(GROUP, two[1].memberId(), null, two[1].generationId());
+        time.advance(REBALANCE_MS - SESSION_MS + 1);
+        JoinGroupResult result = done(a);
+        assertEquals(two[0].generationId() + 1, result.generationId());
+        assertEquals(1, result.members().size());
+        assertFalse(coordinator.group(GROUP).has(two[1].memberId()));
+    }
+
+    @Test
+    void batchedLeaveRemovesMembersAndReportsEachOne() {
+        JoinGroupResult[] two = stableGroupOfTwo(null, "i-b");
+        LeaveGroupResult result = coordinator.leaveGroup(new LeaveGroupRequest(GROUP, List.of(
+                new LeaveGroupRequest.Member(two[0].memberId(), null),
+                new LeaveGroupRequest.Member("", "i-b"),
+                new LeaveGroupRequest.Member("ghost", null)))).join();
+
+        assertEquals(ErrorCode.NONE, result.error());
+        assertEquals(List.of(ErrorCode.NONE, ErrorCode.NONE, ErrorCode.UNKNOWN_MEMBER_ID),
+                result.members().stream().map(LeaveGroupResult.MemberResult::error).toList());
+        ClassicGroup group = coordinator.group(GROUP);
+        assertEquals(GroupState.EMPTY, group.state());
+        assertEquals(two[0].generationId() + 1, group.generationId());
+    }
+
+    @Test
+    void leaveByInstanceIdWithAnotherMemberIdIsFenced() {
+        JoinGroupResult[] two = stableGroupOfTwo("i-a", "i-b");
+        LeaveGroupResult result = coordinator.leaveGroup(new LeaveGroupRequest(GROUP, List.of(
+                new LeaveGroupRequest.Member(two[0].memberId(), "i-b")))).join();
+        assertEquals(ErrorCode.FENCED_INSTANCE_ID, result.members().get(0).error());
+        assertEquals(GroupState.STABLE, coordinator.group(GROUP).state());
+    }
+
+    @Test
+    void leaveOfOneMemberRebalancesTheRest() {
+        JoinGroupResult[] two = stableGroupOfTwo(null, null);
+        coordinator.leaveGroup(new LeaveGroupRequest(GROUP, List.of(new LeaveGroupRequest.Member(two[0].memberId(), null))));
+        assertEquals(GroupState.PREPARING_REBALANCE, coordinator.group(GROUP).state());
+        JoinGroupResult rejoined = done(coordinator.joinGroup(join(two[1].memberId(), null, RANGE)));
+        assertEquals(two[1].memberId(), rejoined.leaderId());
+        assertEquals(two[0].generationId() + 1, rejoined.generationId());
+    }
+}
