@@ -76,8 +76,8 @@ public final class GroupCoordinator {
     }
 
     private CompletableFuture<JoinGroupResult> joinNewMember(ClassicGroup group, JoinGroupRequest request) {
-        String newMemberId = request.clientId() + "-" + UUID.randomUUID();
         String instanceId = request.groupInstanceId();
+        String newMemberId = (instanceId != null ? instanceId : request.clientId()) + "-" + UUID.randomUUID();
         if (instanceId != null && group.staticMemberId(instanceId) != null) {
             return replaceStaticMember(group, request, newMemberId);
         }

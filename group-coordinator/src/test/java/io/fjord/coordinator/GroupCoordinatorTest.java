@@ -190,6 +190,7 @@ class GroupCoordinatorTest {
 
         assertEquals(ErrorCode.NONE, rejoined.error());
         assertNotEquals(b.memberId(), rejoined.memberId());
+        assertTrue(rejoined.memberId().startsWith("i-b-"), "a static member's id starts with its instance id");
         assertEquals(b.generationId(), rejoined.generationId());
         assertEquals(GroupState.STABLE, coordinator.group(GROUP).state());
         SyncGroupResult assignment = coordinator.syncGroup(new SyncGroupRequest(GROUP, b.generationId(), rejoined.memberId(), "i-b",
