@@ -28,6 +28,7 @@ public final class ClassicGroup {
     private final Map<String, ClassicGroupMember> members = new LinkedHashMap<>();
     private final Set<String> pendingMembers = new HashSet<>();
     private final Map<String, String> staticMembers = new HashMap<>();
+    final Set<String> pendingSyncMembers = new HashSet<>();
     int rebalanceEpoch;
     boolean newMemberAdded;
     boolean inInitialDelay;
@@ -124,6 +125,7 @@ public final class ClassicGroup {
     }
 
     void remove(String memberId) {
+        pendingSyncMembers.remove(memberId);
         ClassicGroupMember removed = members.remove(memberId);
         if (removed != null && removed.isStatic()) {
             staticMembers.remove(removed.groupInstanceId(), memberId);
@@ -144,6 +146,9 @@ public final class ClassicGroup {
         member.memberId(newMemberId);
         members.put(newMemberId, member);
         members.putAll(reordered);
+        if (pendingSyncMembers.remove(oldId)) {
+            pendingSyncMembers.add(newMemberId);
+        }
         staticMembers.put(groupInstanceId, newMemberId);
         if (oldId.equals(leaderId)) {
             leaderId = newMemberId;

@@ -18,7 +18,8 @@ import java.util.concurrent.CompletableFuture;
  * member has rejoined (and no MEMBER_ID_REQUIRED member is pending) or when the longest member rebalance
  * timeout passes; a group leaving Empty first waits {@code group.initial.rebalance.delay.ms}, extended while
  * new members keep arriving, up to the rebalance timeout. Members that miss heartbeats for their session
- * timeout are removed, which rebalances the others.
+ * timeout are removed, which rebalances the others; so are members that send no SyncGroup within the rebalance
+ * timeout after the join completed.
  * <p>
  * Timers run on the injected {@link Scheduler}; since it cannot cancel, each timer carries the state it was
  * armed for (a rebalance epoch, a heartbeat deadline) and does nothing when that state has moved on.
@@ -206,6 +207,7 @@ public final class GroupCoordinator {
             }
         }
         boolean wasEmpty = group.isInState(GroupState.EMPTY);
+        group.pendingSyncMembers.clear();
         group.transitionTo(GroupState.PREPARING_REBALANCE);
         int epoch = ++group.rebalanceEpoch;
         int rebalanceTimeout = group.rebalanceTimeoutMs();
@@ -264,6 +266,10 @@ public final class GroupCoordinator {
         if (group.isInState(GroupState.EMPTY)) {
             return;
         }
+        int generation = group.generationId();
+        group.members().forEach(m -> group.pendingSyncMembers.add(m.memberId()));
+        scheduler.scheduleOnce("pending-sync-" + group.groupId(), () -> onPendingSyncExpired(group, generation),
+                group.rebalanceTimeoutMs());
         for (ClassicGroupMember m : group.members()) {
             CompletableFuture<JoinGroupResult> future = m.awaitingJoin;
             m.awaitingJoin = null;
@@ -271,6 +277,18 @@ public final class GroupCoordinator {
             scheduleHeartbeatExpiry(group, m);
             future.complete(currentGeneration(group, m, false));
         }
+    }
+
+    /** Members that got the join answer but sent no SyncGroup within the rebalance timeout are removed. */
+    private synchronized void onPendingSyncExpired(ClassicGroup group, int generation) {
+        if (group.generationId() != generation || group.pendingSyncMembers.isEmpty()
+                || !(group.isInState(GroupState.COMPLETING_REBALANCE) || group.isInState(GroupState.STABLE))) {
+            return;
+        }
+        for (String memberId : List.copyOf(group.pendingSyncMembers)) {
+            group.remove(memberId);
+        }
+        prepareRebalance(group);
     }
 
     /** The join answer describing the current generation; the leader also gets every member's metadata. */
@@ -305,6 +323,9 @@ public final class GroupCoordinator {
             return syncError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
         }
         ClassicGroupMember member = group.member(request.memberId());
+        if (!group.isInState(GroupState.PREPARING_REBALANCE)) {
+            group.pendingSyncMembers.remove(member.memberId());
+        }
         switch (group.state()) {
             case PREPARING_REBALANCE:
                 return syncError(ErrorCode.REBALANCE_IN_PROGRESS);

@@ -360,4 +360,24 @@ class GroupCoordinatorTest {
         assertEquals(two[1].memberId(), rejoined.leaderId());
         assertEquals(two[0].generationId() + 1, rejoined.generationId());
     }
+
+    @Test
+    void memberThatNeverSyncsIsRemovedAfterTheRebalanceTimeout() {
+        CompletableFuture<JoinGroupResult> a = coordinator.joinGroup(join("", null, RANGE));
+        String aId = done(a).memberId();
+        CompletableFuture<JoinGroupResult> b = coordinator.joinGroup(join("", null, RANGE));
+        JoinGroupResult leader = done(coordinator.joinGroup(join(aId, null, RANGE)));
+        JoinGroupResult follower = done(b);
+        coordinator.syncGroup(sync(leader, Map.of(leader.memberId(), bytes("A"))));
+        for (int t = 0; t < REBALANCE_MS - SESSION_MS / 2; t += SESSION_MS / 2) {
+            time.advance(SESSION_MS / 2);
+            coordinator.heartbeat(GROUP, leader.memberId(), null, leader.generationId());
+            assertEquals(ErrorCode.NONE, coordinator.heartbeat(GROUP, follower.memberId(), null, follower.generationId()).join());
+        }
+        time.advance(SESSION_MS / 2);
+
+        assertFalse(coordinator.group(GROUP).has(follower.memberId()));
+        assertTrue(coordinator.group(GROUP).has(leader.memberId()));
+        assertEquals(GroupState.PREPARING_REBALANCE, coordinator.group(GROUP).state());
+    }
 }
