@@ -145,15 +145,19 @@ public final class GroupCoordinator {
             old.awaitingSync.complete(SyncGroupResult.error(ErrorCode.FENCED_INSTANCE_ID));
             old.awaitingSync = null;
         }
-        boolean sameProtocols = old.protocols().equals(request.protocols());
+        String previousLeader = group.leaderId();
         ClassicGroupMember member = group.replaceStaticMember(request.groupInstanceId(), newMemberId);
         member.update(request.protocols(), request.sessionTimeoutMs(), request.rebalanceTimeoutMs());
         switch (group.state()) {
             case STABLE:
-                if (sameProtocols) {
+                if (group.selectProtocol().equals(group.protocolName())) {
                     scheduleHeartbeatExpiry(group, member);
-                    boolean skip = group.isLeader(newMemberId) && request.supportsSkipAssignment();
-                    return CompletableFuture.completedFuture(currentGeneration(group, member, skip));
+                    if (request.supportsSkipAssignment()) {
+                        boolean leader = group.isLeader(newMemberId);
+                        return CompletableFuture.completedFuture(currentGeneration(group, member, leader));
+                    }
+                    return CompletableFuture.completedFuture(new JoinGroupResult(ErrorCode.NONE, group.generationId(),
+                            group.protocolType(), group.protocolName(), previousLeader, newMemberId, List.of(), false));
                 }
                 return updateAndRebalance(group, member, request);
             case COMPLETING_REBALANCE:

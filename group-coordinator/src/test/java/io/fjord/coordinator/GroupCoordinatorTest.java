@@ -212,12 +212,35 @@ class GroupCoordinatorTest {
     }
 
     @Test
-    void staticMemberRejoiningWithChangedMetadataTriggersRebalance() {
+    void staticMemberRejoiningInStableWithoutChangingTheSelectedProtocolDoesNotRebalance() {
         stableGroupOfTwo("i-a", "i-b");
-        CompletableFuture<JoinGroupResult> rejoin = coordinator.joinGroup(join("", "i-b",
-                List.of(new Protocol("range", bytes("other topics")))));
-        assertFalse(rejoin.isDone());
-        assertEquals(GroupState.PREPARING_REBALANCE, coordinator.group(GROUP).state());
+        JoinGroupResult rejoined = done(coordinator.joinGroup(join("", "i-b",
+                List.of(new Protocol("range", bytes("other topics")), new Protocol("roundrobin", bytes("x"))))));
+        assertEquals(ErrorCode.NONE, rejoined.error());
+        assertEquals(GroupState.STABLE, coordinator.group(GROUP).state());
+    }
+
+    @Test
+    void staticLeaderRejoiningBeforeV9IsNotToldItLeads() {
+        JoinGroupResult[] two = stableGroupOfTwo("i-a", "i-b");
+        JoinGroupRequest v8 = new JoinGroupRequest(GROUP, "", "i-a", "client", "/h", SESSION_MS, REBALANCE_MS,
+                "consumer", RANGE, true, false);
+        JoinGroupResult rejoined = done(coordinator.joinGroup(v8));
+        assertEquals(two[0].memberId(), rejoined.leaderId(), "the old leader id is returned, so it does not reassign");
+        assertTrue(rejoined.members().isEmpty());
+        assertFalse(rejoined.skipAssignment());
+        assertEquals(GroupState.STABLE, coordinator.group(GROUP).state());
+    }
+
+    @Test
+    void staticMemberRejoiningDuringCompletingRebalanceTriggersRebalance() {
+        CompletableFuture<JoinGroupResult> a = coordinator.joinGroup(join("", "i-a", RANGE));
+        done(a);
+        assertEquals(GroupState.COMPLETING_REBALANCE, coordinator.group(GROUP).state());
+        CompletableFuture<JoinGroupResult> rejoin = coordinator.joinGroup(join("", "i-a", RANGE));
+        assertEquals(GroupState.COMPLETING_REBALANCE, coordinator.group(GROUP).state(),
+                "a lone member rejoining completes the next generation at once");
+        assertEquals(2, done(rejoin).generationId());
     }
 
     @Test
