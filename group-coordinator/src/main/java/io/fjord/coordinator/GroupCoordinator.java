@@ -73,7 +73,29 @@ public final class GroupCoordinator {
             dropIfUnused(group);
             return joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, memberId);
         }
+        if (!acceptsJoiningMember(group, memberId)) {
+            if (group.has(memberId)) {
+                removeMemberAndUpdateGroup(group, group.member(memberId));
+            }
+            group.removePending(memberId);
+            dropIfUnused(group);
+            return joinError(ErrorCode.GROUP_MAX_SIZE_REACHED, memberId);
+        }
         return memberId.isEmpty() ? joinNewMember(group, request) : joinKnownMember(group, request);
+    }
+
+    /**
+     * Kafka's {@code group.max.size} rule: Empty always accepts; PreparingRebalance accepts a member already
+     * waiting and otherwise counts the members waiting to join; CompletingRebalance and Stable accept known
+     * members and otherwise count members.
+     */
+    private boolean acceptsJoiningMember(ClassicGroup group, String memberId) {
+        return switch (group.state()) {
+            case EMPTY, DEAD -> true;
+            case PREPARING_REBALANCE -> (group.has(memberId) && group.member(memberId).isAwaitingJoin())
+                    || group.members().stream().filter(ClassicGroupMember::isAwaitingJoin).count() < config.maxSize();
+            case COMPLETING_REBALANCE, STABLE -> group.has(memberId) || group.size() < config.maxSize();
+        };
     }
 
     private CompletableFuture<JoinGroupResult> joinNewMember(ClassicGroup group, JoinGroupRequest request) {
@@ -81,10 +103,6 @@ public final class GroupCoordinator {
         String newMemberId = (instanceId != null ? instanceId : request.clientId()) + "-" + UUID.randomUUID();
         if (instanceId != null && group.staticMemberId(instanceId) != null) {
             return replaceStaticMember(group, request, newMemberId);
-        }
-        if (group.size() + group.pendingCount() >= config.maxSize()) {
-            dropIfUnused(group);
-            return joinError(ErrorCode.GROUP_MAX_SIZE_REACHED, "");
         }
         if (instanceId == null && request.requireKnownMemberId()) {
             group.addPending(newMemberId);
@@ -98,10 +116,6 @@ public final class GroupCoordinator {
     private CompletableFuture<JoinGroupResult> joinKnownMember(ClassicGroup group, JoinGroupRequest request) {
         String memberId = request.memberId();
         if (group.isPending(memberId)) {
-            if (group.size() >= config.maxSize()) {
-                group.removePending(memberId);
-                return joinError(ErrorCode.GROUP_MAX_SIZE_REACHED, memberId);
-            }
             group.removePending(memberId);
             return addMemberAndRebalance(group, request, memberId);
         }

@@ -403,4 +403,21 @@ class GroupCoordinatorTest {
         assertTrue(coordinator.group(GROUP).has(leader.memberId()));
         assertEquals(GroupState.PREPARING_REBALANCE, coordinator.group(GROUP).state());
     }
+
+    @Test
+    void duringRebalanceMaxSizeCountsMembersWaitingToJoinSoTheLastRejoinerIsRefused() {
+        coordinator = coordinator(0, 2);
+        JoinGroupResult[] two = stableGroupOfTwo(null, null);
+        CompletableFuture<JoinGroupResult> a = coordinator.joinGroup(join(two[0].memberId(), null,
+                List.of(new Protocol("range", bytes("new")))));
+        CompletableFuture<JoinGroupResult> c = coordinator.joinGroup(join("", null, RANGE));
+        assertFalse(c.isDone(), "a newcomer fits while only one member waits");
+
+        JoinGroupResult b = done(coordinator.joinGroup(join(two[1].memberId(), null, RANGE)));
+
+        assertEquals(ErrorCode.GROUP_MAX_SIZE_REACHED, b.error());
+        assertFalse(coordinator.group(GROUP).has(two[1].memberId()));
+        assertEquals(2, done(a).members().size());
+        assertEquals(ErrorCode.NONE, done(c).error());
+    }
 }
