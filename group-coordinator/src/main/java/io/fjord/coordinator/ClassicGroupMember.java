@@ -19,8 +19,8 @@ public final class ClassicGroupMember {
     private final String protocolType;
     private List<Protocol> protocols;
     private byte[] assignment = new byte[0];
-    CompletableFuture<JoinGroupResult> awaitingJoin;
-    CompletableFuture<SyncGroupResult> awaitingSync;
+    CompletableFuture<JoinResult> awaitingJoin;
+    CompletableFuture<SyncResult> awaitingSync;
     long heartbeatDeadlineMs;
     boolean isNew;
 

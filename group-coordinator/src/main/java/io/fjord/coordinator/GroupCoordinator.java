@@ -49,7 +49,7 @@ public final class GroupCoordinator {
         return groups.get(groupId);
     }
 
-    public synchronized CompletableFuture<JoinGroupResult> joinGroup(JoinGroupRequest request) {
+    public synchronized CompletableFuture<JoinResult> joinGroup(JoinRequest request) {
         String memberId = request.memberId();
         if (request.groupId() == null || request.groupId().isEmpty()) {
             return joinError(ErrorCode.INVALID_GROUP_ID, memberId);
@@ -98,7 +98,7 @@ public final class GroupCoordinator {
         };
     }
 
-    private CompletableFuture<JoinGroupResult> joinNewMember(ClassicGroup group, JoinGroupRequest request) {
+    private CompletableFuture<JoinResult> joinNewMember(ClassicGroup group, JoinRequest request) {
         String instanceId = request.groupInstanceId();
         String newMemberId = (instanceId != null ? instanceId : request.clientId()) + "-" + UUID.randomUUID();
         if (instanceId != null && group.staticMemberId(instanceId) != null) {
@@ -113,7 +113,7 @@ public final class GroupCoordinator {
         return addMemberAndRebalance(group, request, newMemberId);
     }
 
-    private CompletableFuture<JoinGroupResult> joinKnownMember(ClassicGroup group, JoinGroupRequest request) {
+    private CompletableFuture<JoinResult> joinKnownMember(ClassicGroup group, JoinRequest request) {
         String memberId = request.memberId();
         if (group.isPending(memberId)) {
             group.removePending(memberId);
@@ -128,7 +128,7 @@ public final class GroupCoordinator {
         switch (group.state()) {
             case PREPARING_REBALANCE:
                 member.update(request.protocols(), request.sessionTimeoutMs(), request.rebalanceTimeoutMs());
-                CompletableFuture<JoinGroupResult> future = awaitJoin(member);
+                CompletableFuture<JoinResult> future = awaitJoin(member);
                 tryCompleteJoin(group);
                 return future;
             case COMPLETING_REBALANCE:
@@ -147,16 +147,16 @@ public final class GroupCoordinator {
         }
     }
 
-    private CompletableFuture<JoinGroupResult> replaceStaticMember(ClassicGroup group, JoinGroupRequest request,
+    private CompletableFuture<JoinResult> replaceStaticMember(ClassicGroup group, JoinRequest request,
                                                                    String newMemberId) {
         String oldMemberId = group.staticMemberId(request.groupInstanceId());
         ClassicGroupMember old = group.member(oldMemberId);
         if (old.awaitingJoin != null) {
-            old.awaitingJoin.complete(JoinGroupResult.error(ErrorCode.FENCED_INSTANCE_ID, oldMemberId));
+            old.awaitingJoin.complete(JoinResult.error(ErrorCode.FENCED_INSTANCE_ID, oldMemberId));
             old.awaitingJoin = null;
         }
         if (old.awaitingSync != null) {
-            old.awaitingSync.complete(SyncGroupResult.error(ErrorCode.FENCED_INSTANCE_ID));
+            old.awaitingSync.complete(SyncResult.error(ErrorCode.FENCED_INSTANCE_ID));
             old.awaitingSync = null;
         }
         String previousLeader = group.leaderId();
@@ -170,26 +170,26 @@ public final class GroupCoordinator {
                         boolean leader = group.isLeader(newMemberId);
                         return CompletableFuture.completedFuture(currentGeneration(group, member, leader));
                     }
-                    return CompletableFuture.completedFuture(new JoinGroupResult(ErrorCode.NONE, group.generationId(),
+                    return CompletableFuture.completedFuture(new JoinResult(ErrorCode.NONE, group.generationId(),
                             group.protocolType(), group.protocolName(), previousLeader, newMemberId, List.of(), false));
                 }
                 return updateAndRebalance(group, member, request);
             case COMPLETING_REBALANCE:
                 return updateAndRebalance(group, member, request);
             default:
-                CompletableFuture<JoinGroupResult> future = awaitJoin(member);
+                CompletableFuture<JoinResult> future = awaitJoin(member);
                 tryCompleteJoin(group);
                 return future;
         }
     }
 
-    private CompletableFuture<JoinGroupResult> addMemberAndRebalance(ClassicGroup group, JoinGroupRequest request,
+    private CompletableFuture<JoinResult> addMemberAndRebalance(ClassicGroup group, JoinRequest request,
                                                                      String memberId) {
         ClassicGroupMember member = new ClassicGroupMember(memberId, request.groupInstanceId(), request.clientId(),
                 request.clientHost(), request.sessionTimeoutMs(), request.rebalanceTimeoutMs(), request.protocolType(),
                 request.protocols());
         member.isNew = true;
-        CompletableFuture<JoinGroupResult> future = awaitJoin(member);
+        CompletableFuture<JoinResult> future = awaitJoin(member);
         group.add(member);
         group.newMemberAdded = true;
         if (group.isInState(GroupState.PREPARING_REBALANCE)) {
@@ -200,15 +200,15 @@ public final class GroupCoordinator {
         return future;
     }
 
-    private CompletableFuture<JoinGroupResult> updateAndRebalance(ClassicGroup group, ClassicGroupMember member,
-                                                                  JoinGroupRequest request) {
+    private CompletableFuture<JoinResult> updateAndRebalance(ClassicGroup group, ClassicGroupMember member,
+                                                                  JoinRequest request) {
         member.update(request.protocols(), request.sessionTimeoutMs(), request.rebalanceTimeoutMs());
-        CompletableFuture<JoinGroupResult> future = awaitJoin(member);
+        CompletableFuture<JoinResult> future = awaitJoin(member);
         prepareRebalance(group);
         return future;
     }
 
-    private static CompletableFuture<JoinGroupResult> awaitJoin(ClassicGroupMember member) {
+    private static CompletableFuture<JoinResult> awaitJoin(ClassicGroupMember member) {
         if (member.awaitingJoin == null) {
             member.awaitingJoin = new CompletableFuture<>();
         }
@@ -219,7 +219,7 @@ public final class GroupCoordinator {
         if (group.isInState(GroupState.COMPLETING_REBALANCE)) {
             for (ClassicGroupMember m : group.members()) {
                 if (m.awaitingSync != null) {
-                    m.awaitingSync.complete(SyncGroupResult.error(ErrorCode.REBALANCE_IN_PROGRESS));
+                    m.awaitingSync.complete(SyncResult.error(ErrorCode.REBALANCE_IN_PROGRESS));
                     m.awaitingSync = null;
                 }
             }
@@ -289,7 +289,7 @@ public final class GroupCoordinator {
         scheduler.scheduleOnce("pending-sync-" + group.groupId(), () -> onPendingSyncExpired(group, generation),
                 group.rebalanceTimeoutMs());
         for (ClassicGroupMember m : group.members()) {
-            CompletableFuture<JoinGroupResult> future = m.awaitingJoin;
+            CompletableFuture<JoinResult> future = m.awaitingJoin;
             m.awaitingJoin = null;
             m.isNew = false;
             scheduleHeartbeatExpiry(group, m);
@@ -310,18 +310,18 @@ public final class GroupCoordinator {
     }
 
     /** The join answer describing the current generation; the leader also gets every member's metadata. */
-    private static JoinGroupResult currentGeneration(ClassicGroup group, ClassicGroupMember member, boolean skipAssignment) {
-        List<JoinGroupResult.Member> members = new ArrayList<>();
+    private static JoinResult currentGeneration(ClassicGroup group, ClassicGroupMember member, boolean skipAssignment) {
+        List<JoinResult.Member> members = new ArrayList<>();
         if (group.isLeader(member.memberId())) {
             for (ClassicGroupMember m : group.members()) {
-                members.add(new JoinGroupResult.Member(m.memberId(), m.groupInstanceId(), m.metadata(group.protocolName())));
+                members.add(new JoinResult.Member(m.memberId(), m.groupInstanceId(), m.metadata(group.protocolName())));
             }
         }
-        return new JoinGroupResult(ErrorCode.NONE, group.generationId(), group.protocolType(), group.protocolName(),
+        return new JoinResult(ErrorCode.NONE, group.generationId(), group.protocolType(), group.protocolName(),
                 group.leaderId(), member.memberId(), members, skipAssignment);
     }
 
-    public synchronized CompletableFuture<SyncGroupResult> syncGroup(SyncGroupRequest request) {
+    public synchronized CompletableFuture<SyncResult> syncGroup(SyncRequest request) {
         ClassicGroup group = groups.get(request.groupId());
         if (group == null) {
             return syncError(ErrorCode.UNKNOWN_MEMBER_ID);
@@ -348,7 +348,7 @@ public final class GroupCoordinator {
             case PREPARING_REBALANCE:
                 return syncError(ErrorCode.REBALANCE_IN_PROGRESS);
             case COMPLETING_REBALANCE: {
-                CompletableFuture<SyncGroupResult> future = new CompletableFuture<>();
+                CompletableFuture<SyncResult> future = new CompletableFuture<>();
                 member.awaitingSync = future;
                 scheduleHeartbeatExpiry(group, member);
                 if (group.isLeader(member.memberId())) {
@@ -373,8 +373,8 @@ public final class GroupCoordinator {
         }
     }
 
-    private static SyncGroupResult assignmentOf(ClassicGroup group, ClassicGroupMember member) {
-        return new SyncGroupResult(ErrorCode.NONE, group.protocolType(), group.protocolName(), member.assignment());
+    private static SyncResult assignmentOf(ClassicGroup group, ClassicGroupMember member) {
+        return new SyncResult(ErrorCode.NONE, group.protocolType(), group.protocolName(), member.assignment());
     }
 
     public synchronized CompletableFuture<ErrorCode> heartbeat(String groupId, String memberId, String groupInstanceId,
@@ -398,20 +398,20 @@ public final class GroupCoordinator {
                 ? ErrorCode.REBALANCE_IN_PROGRESS : ErrorCode.NONE);
     }
 
-    public synchronized CompletableFuture<LeaveGroupResult> leaveGroup(LeaveGroupRequest request) {
+    public synchronized CompletableFuture<LeaveResult> leaveGroup(LeaveRequest request) {
         ClassicGroup group = groups.get(request.groupId());
-        List<LeaveGroupResult.MemberResult> results = new ArrayList<>();
+        List<LeaveResult.MemberResult> results = new ArrayList<>();
         if (group != null && group.isInState(GroupState.DEAD)) {
-            return CompletableFuture.completedFuture(new LeaveGroupResult(ErrorCode.COORDINATOR_NOT_AVAILABLE, List.of()));
+            return CompletableFuture.completedFuture(new LeaveResult(ErrorCode.COORDINATOR_NOT_AVAILABLE, List.of()));
         }
-        for (LeaveGroupRequest.Member leaving : request.members()) {
+        for (LeaveRequest.Member leaving : request.members()) {
             ErrorCode error = group == null ? ErrorCode.UNKNOWN_MEMBER_ID : leave(group, leaving);
-            results.add(new LeaveGroupResult.MemberResult(leaving.memberId(), leaving.groupInstanceId(), error));
+            results.add(new LeaveResult.MemberResult(leaving.memberId(), leaving.groupInstanceId(), error));
         }
-        return CompletableFuture.completedFuture(new LeaveGroupResult(ErrorCode.NONE, results));
+        return CompletableFuture.completedFuture(new LeaveResult(ErrorCode.NONE, results));
     }
 
-    private ErrorCode leave(ClassicGroup group, LeaveGroupRequest.Member leaving) {
+    private ErrorCode leave(ClassicGroup group, LeaveRequest.Member leaving) {
         String memberId = leaving.memberId();
         if (leaving.groupInstanceId() != null) {
             String staticId = group.staticMemberId(leaving.groupInstanceId());
@@ -445,11 +445,11 @@ public final class GroupCoordinator {
 
     private void removeMemberAndUpdateGroup(ClassicGroup group, ClassicGroupMember member) {
         if (member.awaitingJoin != null) {
-            member.awaitingJoin.complete(JoinGroupResult.error(ErrorCode.UNKNOWN_MEMBER_ID, member.memberId()));
+            member.awaitingJoin.complete(JoinResult.error(ErrorCode.UNKNOWN_MEMBER_ID, member.memberId()));
             member.awaitingJoin = null;
         }
         if (member.awaitingSync != null) {
-            member.awaitingSync.complete(SyncGroupResult.error(ErrorCode.UNKNOWN_MEMBER_ID));
+            member.awaitingSync.complete(SyncResult.error(ErrorCode.UNKNOWN_MEMBER_ID));
             member.awaitingSync = null;
         }
         group.remove(member.memberId());
@@ -488,11 +488,11 @@ public final class GroupCoordinator {
         }
     }
 
-    private static CompletableFuture<JoinGroupResult> joinError(ErrorCode error, String memberId) {
-        return CompletableFuture.completedFuture(JoinGroupResult.error(error, memberId));
+    private static CompletableFuture<JoinResult> joinError(ErrorCode error, String memberId) {
+        return CompletableFuture.completedFuture(JoinResult.error(error, memberId));
     }
 
-    private static CompletableFuture<SyncGroupResult> syncError(ErrorCode error) {
-        return CompletableFuture.completedFuture(SyncGroupResult.error(error));
+    private static CompletableFuture<SyncResult> syncError(ErrorCode error) {
+        return CompletableFuture.completedFuture(SyncResult.error(error));
     }
 }

@@ -35,48 +35,48 @@ class GroupCoordinatorTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static JoinGroupRequest join(String memberId, String instanceId, List<Protocol> protocols) {
-        return new JoinGroupRequest(GROUP, memberId, instanceId, "client", "/127.0.0.1", SESSION_MS, REBALANCE_MS,
+    private static JoinRequest join(String memberId, String instanceId, List<Protocol> protocols) {
+        return new JoinRequest(GROUP, memberId, instanceId, "client", "/127.0.0.1", SESSION_MS, REBALANCE_MS,
                 "consumer", protocols, false, true);
     }
 
-    private JoinGroupResult done(CompletableFuture<JoinGroupResult> f) {
+    private JoinResult done(CompletableFuture<JoinResult> f) {
         assertTrue(f.isDone(), "join should have completed");
         return f.join();
     }
 
     /** Two members (static when an instance id is given) in Stable; returns {leader, follower}. */
-    private JoinGroupResult[] stableGroupOfTwo(String instanceA, String instanceB) {
-        CompletableFuture<JoinGroupResult> a = coordinator.joinGroup(join("", instanceA, RANGE));
-        JoinGroupResult first = done(a);
-        CompletableFuture<JoinGroupResult> b = coordinator.joinGroup(join("", instanceB, RANGE));
-        CompletableFuture<JoinGroupResult> aAgain = coordinator.joinGroup(join(first.memberId(), instanceA, RANGE));
-        JoinGroupResult leader = done(aAgain);
-        JoinGroupResult follower = done(b);
+    private JoinResult[] stableGroupOfTwo(String instanceA, String instanceB) {
+        CompletableFuture<JoinResult> a = coordinator.joinGroup(join("", instanceA, RANGE));
+        JoinResult first = done(a);
+        CompletableFuture<JoinResult> b = coordinator.joinGroup(join("", instanceB, RANGE));
+        CompletableFuture<JoinResult> aAgain = coordinator.joinGroup(join(first.memberId(), instanceA, RANGE));
+        JoinResult leader = done(aAgain);
+        JoinResult follower = done(b);
         coordinator.syncGroup(sync(leader, Map.of(leader.memberId(), bytes("A"), follower.memberId(), bytes("B"))));
         coordinator.syncGroup(sync(follower, Map.of()));
         assertEquals(GroupState.STABLE, coordinator.group(GROUP).state());
-        return new JoinGroupResult[] {leader, follower};
+        return new JoinResult[] {leader, follower};
     }
 
-    private static SyncGroupRequest sync(JoinGroupResult joined, Map<String, byte[]> assignments) {
-        return new SyncGroupRequest(GROUP, joined.generationId(), joined.memberId(), null, "consumer",
+    private static SyncRequest sync(JoinResult joined, Map<String, byte[]> assignments) {
+        return new SyncRequest(GROUP, joined.generationId(), joined.memberId(), null, "consumer",
                 joined.protocolName(), assignments);
     }
 
     @Test
     void twoMembersJoiningDuringInitialDelayGetOneGenerationWithOneLeader() {
         coordinator = coordinator(3000, Integer.MAX_VALUE);
-        CompletableFuture<JoinGroupResult> a = coordinator.joinGroup(join("", null, RANGE));
-        CompletableFuture<JoinGroupResult> b = coordinator.joinGroup(join("", null, RANGE));
+        CompletableFuture<JoinResult> a = coordinator.joinGroup(join("", null, RANGE));
+        CompletableFuture<JoinResult> b = coordinator.joinGroup(join("", null, RANGE));
         time.advance(2999);
         assertFalse(a.isDone());
         time.advance(1);
         assertFalse(a.isDone(), "a member arriving during the delay extends it");
         time.advance(3000);
 
-        JoinGroupResult ra = done(a);
-        JoinGroupResult rb = done(b);
+        JoinResult ra = done(a);
+        JoinResult rb = done(b);
         assertEquals(ErrorCode.NONE, ra.error());
         assertEquals(1, ra.generationId());
         assertEquals(ra.generationId(), rb.generationId());
@@ -91,15 +91,15 @@ class GroupCoordinatorTest {
 
     @Test
     void syncHandsTheLeadersAssignmentToEveryMember() {
-        CompletableFuture<JoinGroupResult> a = coordinator.joinGroup(join("", null, RANGE));
+        CompletableFuture<JoinResult> a = coordinator.joinGroup(join("", null, RANGE));
         String aId = done(a).memberId();
-        CompletableFuture<JoinGroupResult> b = coordinator.joinGroup(join("", null, RANGE));
-        JoinGroupResult leader = done(coordinator.joinGroup(join(aId, null, RANGE)));
-        JoinGroupResult follower = done(b);
+        CompletableFuture<JoinResult> b = coordinator.joinGroup(join("", null, RANGE));
+        JoinResult leader = done(coordinator.joinGroup(join(aId, null, RANGE)));
+        JoinResult follower = done(b);
 
-        CompletableFuture<SyncGroupResult> followerSync = coordinator.syncGroup(sync(follower, Map.of()));
+        CompletableFuture<SyncResult> followerSync = coordinator.syncGroup(sync(follower, Map.of()));
         assertFalse(followerSync.isDone(), "a follower waits for the leader's assignment");
-        CompletableFuture<SyncGroupResult> leaderSync = coordinator.syncGroup(
+        CompletableFuture<SyncResult> leaderSync = coordinator.syncGroup(
                 sync(leader, Map.of(leader.memberId(), bytes("p0"), follower.memberId(), bytes("p1"))));
 
         assertArrayEquals(bytes("p0"), leaderSync.join().assignment());
@@ -112,9 +112,9 @@ class GroupCoordinatorTest {
 
     @Test
     void memberMissingHeartbeatsIsRemovedAfterSessionTimeoutAndTheOtherRebalances() {
-        JoinGroupResult[] two = stableGroupOfTwo(null, null);
-        JoinGroupResult a = two[0];
-        JoinGroupResult b = two[1];
+        JoinResult[] two = stableGroupOfTwo(null, null);
+        JoinResult a = two[0];
+        JoinResult b = two[1];
         time.advance(SESSION_MS / 2);
         assertEquals(ErrorCode.NONE, coordinator.heartbeat(GROUP, b.memberId(), null, b.generationId()).join());
         time.advance(SESSION_MS / 2);
@@ -123,7 +123,7 @@ class GroupCoordinatorTest {
         assertFalse(group.has(a.memberId()));
         assertEquals(GroupState.PREPARING_REBALANCE, group.state());
         assertEquals(ErrorCode.REBALANCE_IN_PROGRESS, coordinator.heartbeat(GROUP, b.memberId(), null, b.generationId()).join());
-        JoinGroupResult rejoined = done(coordinator.joinGroup(join(b.memberId(), null, RANGE)));
+        JoinResult rejoined = done(coordinator.joinGroup(join(b.memberId(), null, RANGE)));
         assertEquals(b.generationId() + 1, rejoined.generationId());
         assertEquals(b.memberId(), rejoined.leaderId());
         assertEquals(1, rejoined.members().size());
@@ -131,7 +131,7 @@ class GroupCoordinatorTest {
 
     @Test
     void heartbeatsKeepAMemberAlivePastItsSessionTimeout() {
-        JoinGroupResult[] two = stableGroupOfTwo(null, null);
+        JoinResult[] two = stableGroupOfTwo(null, null);
         for (int i = 0; i < 5; i++) {
             time.advance(SESSION_MS / 2);
             assertEquals(ErrorCode.NONE, coordinator.heartbeat(GROUP, two[0].memberId(), null, two[0].generationId()).join());
@@ -143,16 +143,16 @@ class GroupCoordinatorTest {
 
     @Test
     void newMemberWithoutIdGetsMemberIdRequiredThenJoinsWithIt() {
-        JoinGroupRequest first = new JoinGroupRequest(GROUP, "", null, "app", "/h", SESSION_MS, REBALANCE_MS,
+        JoinRequest first = new JoinRequest(GROUP, "", null, "app", "/h", SESSION_MS, REBALANCE_MS,
                 "consumer", RANGE, true, true);
-        JoinGroupResult required = done(coordinator.joinGroup(first));
+        JoinResult required = done(coordinator.joinGroup(first));
         assertEquals(ErrorCode.MEMBER_ID_REQUIRED, required.error());
         assertTrue(required.memberId().startsWith("app-"));
         assertEquals(0, coordinator.group(GROUP).size());
 
-        JoinGroupRequest second = new JoinGroupRequest(GROUP, required.memberId(), null, "app", "/h", SESSION_MS,
+        JoinRequest second = new JoinRequest(GROUP, required.memberId(), null, "app", "/h", SESSION_MS,
                 REBALANCE_MS, "consumer", RANGE, true, true);
-        JoinGroupResult joined = done(coordinator.joinGroup(second));
+        JoinResult joined = done(coordinator.joinGroup(second));
         assertEquals(ErrorCode.NONE, joined.error());
         assertEquals(required.memberId(), joined.memberId());
         assertEquals(joined.memberId(), joined.leaderId());
@@ -160,11 +160,11 @@ class GroupCoordinatorTest {
 
     @Test
     void pendingMemberBlocksTheRebalanceUntilItsSessionTimeoutPasses() {
-        JoinGroupResult[] two = stableGroupOfTwo(null, null);
-        JoinGroupRequest stranger = new JoinGroupRequest(GROUP, "", null, "late", "/h", SESSION_MS, REBALANCE_MS,
+        JoinResult[] two = stableGroupOfTwo(null, null);
+        JoinRequest stranger = new JoinRequest(GROUP, "", null, "late", "/h", SESSION_MS, REBALANCE_MS,
                 "consumer", RANGE, true, true);
         assertEquals(ErrorCode.MEMBER_ID_REQUIRED, done(coordinator.joinGroup(stranger)).error());
-        CompletableFuture<JoinGroupResult> a = coordinator.joinGroup(join(two[0].memberId(), null,
+        CompletableFuture<JoinResult> a = coordinator.joinGroup(join(two[0].memberId(), null,
                 List.of(new Protocol("range", bytes("changed")))));
         coordinator.joinGroup(join(two[1].memberId(), null, RANGE));
         assertFalse(a.isDone(), "the pending member may still join");
@@ -177,23 +177,23 @@ class GroupCoordinatorTest {
         stableGroupOfTwo(null, null);
         assertEquals(ErrorCode.UNKNOWN_MEMBER_ID, done(coordinator.joinGroup(join("nobody", null, RANGE))).error());
         assertEquals(ErrorCode.UNKNOWN_MEMBER_ID,
-                done(coordinator.joinGroup(new JoinGroupRequest("other", "nobody", null, "c", "/h", SESSION_MS,
+                done(coordinator.joinGroup(new JoinRequest("other", "nobody", null, "c", "/h", SESSION_MS,
                         REBALANCE_MS, "consumer", RANGE, false, true))).error());
     }
 
     @Test
     void staticMemberRejoiningWithSameMetadataInStableGetsNewIdWithoutRebalance() {
-        JoinGroupResult[] two = stableGroupOfTwo("i-a", "i-b");
-        JoinGroupResult b = two[1];
+        JoinResult[] two = stableGroupOfTwo("i-a", "i-b");
+        JoinResult b = two[1];
 
-        JoinGroupResult rejoined = done(coordinator.joinGroup(join("", "i-b", RANGE)));
+        JoinResult rejoined = done(coordinator.joinGroup(join("", "i-b", RANGE)));
 
         assertEquals(ErrorCode.NONE, rejoined.error());
         assertNotEquals(b.memberId(), rejoined.memberId());
         assertTrue(rejoined.memberId().startsWith("i-b-"), "a static member's id starts with its instance id");
         assertEquals(b.generationId(), rejoined.generationId());
         assertEquals(GroupState.STABLE, coordinator.group(GROUP).state());
-        SyncGroupResult assignment = coordinator.syncGroup(new SyncGroupRequest(GROUP, b.generationId(), rejoined.memberId(), "i-b",
+        SyncResult assignment = coordinator.syncGroup(new SyncRequest(GROUP, b.generationId(), rejoined.memberId(), "i-b",
                 "consumer", "range", Map.of())).join();
         assertArrayEquals(bytes("B"), assignment.assignment());
         assertEquals(ErrorCode.FENCED_INSTANCE_ID, coordinator.heartbeat(GROUP, b.memberId(), "i-b", b.generationId()).join());
@@ -202,8 +202,8 @@ class GroupCoordinatorTest {
 
     @Test
     void staticLeaderRejoiningInStableIsToldToSkipAssignment() {
-        JoinGroupResult[] two = stableGroupOfTwo("i-a", "i-b");
-        JoinGroupResult rejoined = done(coordinator.joinGroup(join("", "i-a", RANGE)));
+        JoinResult[] two = stableGroupOfTwo("i-a", "i-b");
+        JoinResult rejoined = done(coordinator.joinGroup(join("", "i-a", RANGE)));
         assertEquals(rejoined.memberId(), rejoined.leaderId());
         assertTrue(rejoined.skipAssignment());
         assertEquals(2, rejoined.members().size());
@@ -214,7 +214,7 @@ class GroupCoordinatorTest {
     @Test
     void staticMemberRejoiningInStableWithoutChangingTheSelectedProtocolDoesNotRebalance() {
         stableGroupOfTwo("i-a", "i-b");
-        JoinGroupResult rejoined = done(coordinator.joinGroup(join("", "i-b",
+        JoinResult rejoined = done(coordinator.joinGroup(join("", "i-b",
                 List.of(new Protocol("range", bytes("other topics")), new Protocol("roundrobin", bytes("x"))))));
         assertEquals(ErrorCode.NONE, rejoined.error());
         assertEquals(GroupState.STABLE, coordinator.group(GROUP).state());
@@ -222,10 +222,10 @@ class GroupCoordinatorTest {
 
     @Test
     void staticLeaderRejoiningBeforeV9IsNotToldItLeads() {
-        JoinGroupResult[] two = stableGroupOfTwo("i-a", "i-b");
-        JoinGroupRequest v8 = new JoinGroupRequest(GROUP, "", "i-a", "client", "/h", SESSION_MS, REBALANCE_MS,
+        JoinResult[] two = stableGroupOfTwo("i-a", "i-b");
+        JoinRequest v8 = new JoinRequest(GROUP, "", "i-a", "client", "/h", SESSION_MS, REBALANCE_MS,
                 "consumer", RANGE, true, false);
-        JoinGroupResult rejoined = done(coordinator.joinGroup(v8));
+        JoinResult rejoined = done(coordinator.joinGroup(v8));
         assertEquals(two[0].memberId(), rejoined.leaderId(), "the old leader id is returned, so it does not reassign");
         assertTrue(rejoined.members().isEmpty());
         assertFalse(rejoined.skipAssignment());
@@ -234,10 +234,10 @@ class GroupCoordinatorTest {
 
     @Test
     void staticMemberRejoiningDuringCompletingRebalanceTriggersRebalance() {
-        CompletableFuture<JoinGroupResult> a = coordinator.joinGroup(join("", "i-a", RANGE));
+        CompletableFuture<JoinResult> a = coordinator.joinGroup(join("", "i-a", RANGE));
         done(a);
         assertEquals(GroupState.COMPLETING_REBALANCE, coordinator.group(GROUP).state());
-        CompletableFuture<JoinGroupResult> rejoin = coordinator.joinGroup(join("", "i-a", RANGE));
+        CompletableFuture<JoinResult> rejoin = coordinator.joinGroup(join("", "i-a", RANGE));
         assertEquals(GroupState.COMPLETING_REBALANCE, coordinator.group(GROUP).state(),
                 "a lone member rejoining completes the next generation at once");
         assertEquals(2, done(rejoin).generationId());
@@ -245,12 +245,12 @@ class GroupCoordinatorTest {
 
     @Test
     void replacedStaticMembersPendingJoinIsFenced() {
-        JoinGroupResult[] two = stableGroupOfTwo("i-a", "i-b");
-        CompletableFuture<JoinGroupResult> oldJoin = coordinator.joinGroup(join(two[1].memberId(), "i-b",
+        JoinResult[] two = stableGroupOfTwo("i-a", "i-b");
+        CompletableFuture<JoinResult> oldJoin = coordinator.joinGroup(join(two[1].memberId(), "i-b",
                 List.of(new Protocol("range", bytes("x")))));
         assertFalse(oldJoin.isDone());
 
-        CompletableFuture<JoinGroupResult> newJoin = coordinator.joinGroup(join("", "i-b", RANGE));
+        CompletableFuture<JoinResult> newJoin = coordinator.joinGroup(join("", "i-b", RANGE));
 
         assertEquals(ErrorCode.FENCED_INSTANCE_ID, done(oldJoin).error());
         assertEquals(ErrorCode.FENCED_INSTANCE_ID,
@@ -264,7 +264,7 @@ class GroupCoordinatorTest {
         coordinator = coordinator(0, 1);
         done(coordinator.joinGroup(join("", null, RANGE)));
         assertEquals(ErrorCode.GROUP_MAX_SIZE_REACHED, done(coordinator.joinGroup(join("", null, RANGE))).error());
-        JoinGroupRequest twoStep = new JoinGroupRequest(GROUP, "", null, "c", "/h", SESSION_MS, REBALANCE_MS,
+        JoinRequest twoStep = new JoinRequest(GROUP, "", null, "c", "/h", SESSION_MS, REBALANCE_MS,
                 "consumer", RANGE, true, true);
         assertEquals(ErrorCode.GROUP_MAX_SIZE_REACHED, done(coordinator.joinGroup(twoStep)).error());
         assertEquals(1, coordinator.group(GROUP).size());
@@ -275,18 +275,18 @@ class GroupCoordinatorTest {
         stableGroupOfTwo(null, null);
         assertEquals(ErrorCode.INCONSISTENT_GROUP_PROTOCOL,
                 done(coordinator.joinGroup(join("", null, List.of(new Protocol("sticky", bytes("s")))))).error());
-        JoinGroupRequest connect = new JoinGroupRequest(GROUP, "", null, "c", "/h", SESSION_MS, REBALANCE_MS,
+        JoinRequest connect = new JoinRequest(GROUP, "", null, "c", "/h", SESSION_MS, REBALANCE_MS,
                 "connect", RANGE, false, true);
         assertEquals(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, done(coordinator.joinGroup(connect)).error());
         assertEquals(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, done(coordinator.joinGroup(
-                new JoinGroupRequest("fresh", "", null, "c", "/h", SESSION_MS, REBALANCE_MS, "consumer", List.of(),
+                new JoinRequest("fresh", "", null, "c", "/h", SESSION_MS, REBALANCE_MS, "consumer", List.of(),
                         false, true))).error());
         assertNull(coordinator.group("fresh"), "a failed first join leaves no group behind");
     }
 
     @Test
     void sessionTimeoutOutsideTheBrokerRangeIsRejected() {
-        JoinGroupRequest tooShort = new JoinGroupRequest(GROUP, "", null, "c", "/h", 5, REBALANCE_MS, "consumer",
+        JoinRequest tooShort = new JoinRequest(GROUP, "", null, "c", "/h", 5, REBALANCE_MS, "consumer",
                 RANGE, false, true);
         assertEquals(ErrorCode.INVALID_SESSION_TIMEOUT, done(coordinator.joinGroup(tooShort)).error());
     }
@@ -296,9 +296,9 @@ class GroupCoordinatorTest {
         Protocol range = new Protocol("range", bytes("r"));
         Protocol rr = new Protocol("roundrobin", bytes("rr"));
         String a = done(coordinator.joinGroup(join("", null, List.of(range, rr)))).memberId();
-        CompletableFuture<JoinGroupResult> b = coordinator.joinGroup(join("", null, List.of(rr, range)));
-        CompletableFuture<JoinGroupResult> c = coordinator.joinGroup(join("", null, List.of(rr, range)));
-        JoinGroupResult leader = done(coordinator.joinGroup(join(a, null, List.of(range, rr))));
+        CompletableFuture<JoinResult> b = coordinator.joinGroup(join("", null, List.of(rr, range)));
+        CompletableFuture<JoinResult> c = coordinator.joinGroup(join("", null, List.of(rr, range)));
+        JoinResult leader = done(coordinator.joinGroup(join(a, null, List.of(range, rr))));
         assertEquals("roundrobin", leader.protocolName());
         assertEquals("roundrobin", done(c).protocolName());
         assertArrayEquals(bytes("rr"), leader.members().get(0).metadata());
@@ -307,13 +307,13 @@ class GroupCoordinatorTest {
 
     @Test
     void syncWithWrongGenerationUnknownMemberOrDuringRebalanceIsRejected() {
-        JoinGroupResult[] two = stableGroupOfTwo(null, null);
-        JoinGroupResult a = two[0];
-        assertEquals(ErrorCode.ILLEGAL_GENERATION, coordinator.syncGroup(new SyncGroupRequest(GROUP, 7, a.memberId(),
+        JoinResult[] two = stableGroupOfTwo(null, null);
+        JoinResult a = two[0];
+        assertEquals(ErrorCode.ILLEGAL_GENERATION, coordinator.syncGroup(new SyncRequest(GROUP, 7, a.memberId(),
                 null, null, null, Map.of())).join().error());
-        assertEquals(ErrorCode.UNKNOWN_MEMBER_ID, coordinator.syncGroup(new SyncGroupRequest(GROUP, a.generationId(), "x",
+        assertEquals(ErrorCode.UNKNOWN_MEMBER_ID, coordinator.syncGroup(new SyncRequest(GROUP, a.generationId(), "x",
                 null, null, null, Map.of())).join().error());
-        assertEquals(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, coordinator.syncGroup(new SyncGroupRequest(GROUP, a.generationId(),
+        assertEquals(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, coordinator.syncGroup(new SyncRequest(GROUP, a.generationId(),
                 a.memberId(), null, "consumer", "sticky", Map.of())).join().error());
         assertEquals(ErrorCode.ILLEGAL_GENERATION, coordinator.heartbeat(GROUP, a.memberId(), null, 0).join());
         assertEquals(ErrorCode.UNKNOWN_MEMBER_ID, coordinator.heartbeat("nope", a.memberId(), null, 1).join());
@@ -324,26 +324,26 @@ class GroupCoordinatorTest {
 
     @Test
     void pendingSyncIsAnsweredRebalanceInProgressWhenARebalanceStarts() {
-        CompletableFuture<JoinGroupResult> a = coordinator.joinGroup(join("", null, RANGE));
+        CompletableFuture<JoinResult> a = coordinator.joinGroup(join("", null, RANGE));
         String aId = done(a).memberId();
-        CompletableFuture<JoinGroupResult> b = coordinator.joinGroup(join("", null, RANGE));
+        CompletableFuture<JoinResult> b = coordinator.joinGroup(join("", null, RANGE));
         done(coordinator.joinGroup(join(aId, null, RANGE)));
-        CompletableFuture<SyncGroupResult> followerSync = coordinator.syncGroup(sync(done(b), Map.of()));
+        CompletableFuture<SyncResult> followerSync = coordinator.syncGroup(sync(done(b), Map.of()));
         coordinator.joinGroup(join("", null, RANGE));
         assertEquals(ErrorCode.REBALANCE_IN_PROGRESS, followerSync.join().error());
     }
 
     @Test
     void rebalanceCompletesWithoutMembersThatMissTheRebalanceTimeout() {
-        JoinGroupResult[] two = stableGroupOfTwo(null, null);
-        CompletableFuture<JoinGroupResult> a = coordinator.joinGroup(join(two[0].memberId(), null,
+        JoinResult[] two = stableGroupOfTwo(null, null);
+        CompletableFuture<JoinResult> a = coordinator.joinGroup(join(two[0].memberId(), null,
                 List.of(new Protocol("range", bytes("new")))));
         coordinator.heartbeat(GROUP, two[1].memberId(), null, two[1].generationId());
         time.advance(SESSION_MS - 1);
         assertFalse(a.isDone());
         coordinator.heartbeat(GROUP, two[1].memberId(), null, two[1].generationId());
         time.advance(REBALANCE_MS - SESSION_MS + 1);
-        JoinGroupResult result = done(a);
+        JoinResult result = done(a);
         assertEquals(two[0].generationId() + 1, result.generationId());
         assertEquals(1, result.members().size());
         assertFalse(coordinator.group(GROUP).has(two[1].memberId()));
@@ -351,15 +351,15 @@ class GroupCoordinatorTest {
 
     @Test
     void batchedLeaveRemovesMembersAndReportsEachOne() {
-        JoinGroupResult[] two = stableGroupOfTwo(null, "i-b");
-        LeaveGroupResult result = coordinator.leaveGroup(new LeaveGroupRequest(GROUP, List.of(
-                new LeaveGroupRequest.Member(two[0].memberId(), null),
-                new LeaveGroupRequest.Member("", "i-b"),
-                new LeaveGroupRequest.Member("ghost", null)))).join();
+        JoinResult[] two = stableGroupOfTwo(null, "i-b");
+        LeaveResult result = coordinator.leaveGroup(new LeaveRequest(GROUP, List.of(
+                new LeaveRequest.Member(two[0].memberId(), null),
+                new LeaveRequest.Member("", "i-b"),
+                new LeaveRequest.Member("ghost", null)))).join();
 
         assertEquals(ErrorCode.NONE, result.error());
         assertEquals(List.of(ErrorCode.NONE, ErrorCode.NONE, ErrorCode.UNKNOWN_MEMBER_ID),
-                result.members().stream().map(LeaveGroupResult.MemberResult::error).toList());
+                result.members().stream().map(LeaveResult.MemberResult::error).toList());
         ClassicGroup group = coordinator.group(GROUP);
         assertEquals(GroupState.EMPTY, group.state());
         assertEquals(two[0].generationId() + 1, group.generationId());
@@ -367,30 +367,30 @@ class GroupCoordinatorTest {
 
     @Test
     void leaveByInstanceIdWithAnotherMemberIdIsFenced() {
-        JoinGroupResult[] two = stableGroupOfTwo("i-a", "i-b");
-        LeaveGroupResult result = coordinator.leaveGroup(new LeaveGroupRequest(GROUP, List.of(
-                new LeaveGroupRequest.Member(two[0].memberId(), "i-b")))).join();
+        JoinResult[] two = stableGroupOfTwo("i-a", "i-b");
+        LeaveResult result = coordinator.leaveGroup(new LeaveRequest(GROUP, List.of(
+                new LeaveRequest.Member(two[0].memberId(), "i-b")))).join();
         assertEquals(ErrorCode.FENCED_INSTANCE_ID, result.members().get(0).error());
         assertEquals(GroupState.STABLE, coordinator.group(GROUP).state());
     }
 
     @Test
     void leaveOfOneMemberRebalancesTheRest() {
-        JoinGroupResult[] two = stableGroupOfTwo(null, null);
-        coordinator.leaveGroup(new LeaveGroupRequest(GROUP, List.of(new LeaveGroupRequest.Member(two[0].memberId(), null))));
+        JoinResult[] two = stableGroupOfTwo(null, null);
+        coordinator.leaveGroup(new LeaveRequest(GROUP, List.of(new LeaveRequest.Member(two[0].memberId(), null))));
         assertEquals(GroupState.PREPARING_REBALANCE, coordinator.group(GROUP).state());
-        JoinGroupResult rejoined = done(coordinator.joinGroup(join(two[1].memberId(), null, RANGE)));
+        JoinResult rejoined = done(coordinator.joinGroup(join(two[1].memberId(), null, RANGE)));
         assertEquals(two[1].memberId(), rejoined.leaderId());
         assertEquals(two[0].generationId() + 1, rejoined.generationId());
     }
 
     @Test
     void memberThatNeverSyncsIsRemovedAfterTheRebalanceTimeout() {
-        CompletableFuture<JoinGroupResult> a = coordinator.joinGroup(join("", null, RANGE));
+        CompletableFuture<JoinResult> a = coordinator.joinGroup(join("", null, RANGE));
         String aId = done(a).memberId();
-        CompletableFuture<JoinGroupResult> b = coordinator.joinGroup(join("", null, RANGE));
-        JoinGroupResult leader = done(coordinator.joinGroup(join(aId, null, RANGE)));
-        JoinGroupResult follower = done(b);
+        CompletableFuture<JoinResult> b = coordinator.joinGroup(join("", null, RANGE));
+        JoinResult leader = done(coordinator.joinGroup(join(aId, null, RANGE)));
+        JoinResult follower = done(b);
         coordinator.syncGroup(sync(leader, Map.of(leader.memberId(), bytes("A"))));
         for (int t = 0; t < REBALANCE_MS - SESSION_MS / 2; t += SESSION_MS / 2) {
             time.advance(SESSION_MS / 2);
@@ -407,13 +407,13 @@ class GroupCoordinatorTest {
     @Test
     void duringRebalanceMaxSizeCountsMembersWaitingToJoinSoTheLastRejoinerIsRefused() {
         coordinator = coordinator(0, 2);
-        JoinGroupResult[] two = stableGroupOfTwo(null, null);
-        CompletableFuture<JoinGroupResult> a = coordinator.joinGroup(join(two[0].memberId(), null,
+        JoinResult[] two = stableGroupOfTwo(null, null);
+        CompletableFuture<JoinResult> a = coordinator.joinGroup(join(two[0].memberId(), null,
                 List.of(new Protocol("range", bytes("new")))));
-        CompletableFuture<JoinGroupResult> c = coordinator.joinGroup(join("", null, RANGE));
+        CompletableFuture<JoinResult> c = coordinator.joinGroup(join("", null, RANGE));
         assertFalse(c.isDone(), "a newcomer fits while only one member waits");
 
-        JoinGroupResult b = done(coordinator.joinGroup(join(two[1].memberId(), null, RANGE)));
+        JoinResult b = done(coordinator.joinGroup(join(two[1].memberId(), null, RANGE)));
 
         assertEquals(ErrorCode.GROUP_MAX_SIZE_REACHED, b.error());
         assertFalse(coordinator.group(GROUP).has(two[1].memberId()));

@@ -3,7 +3,7 @@ package io.fjord.coordinator;
 import java.util.List;
 
 /** A LeaveGroup call: one member (v0-2) or a batch (v3+), static members named by instance id. Immutable. */
-public record LeaveGroupRequest(String groupId, List<Member> members) {
+public record LeaveRequest(String groupId, List<Member> members) {
     /** {@code memberId} may be empty when a static member leaves by {@code groupInstanceId} alone. */
     public record Member(String memberId, String groupInstanceId) {
         public Member {
@@ -11,7 +11,7 @@ public record LeaveGroupRequest(String groupId, List<Member> members) {
         }
     }
 
-    public LeaveGroupRequest {
+    public LeaveRequest {
         members = List.copyOf(members);
     }
 }

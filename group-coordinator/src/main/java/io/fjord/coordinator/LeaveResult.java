@@ -5,11 +5,11 @@ import io.fjord.protocol.ErrorCode;
 import java.util.List;
 
 /** What a LeaveGroup call answers: a group-level error and one error per member asked to leave. Immutable. */
-public record LeaveGroupResult(ErrorCode error, List<MemberResult> members) {
+public record LeaveResult(ErrorCode error, List<MemberResult> members) {
     public record MemberResult(String memberId, String groupInstanceId, ErrorCode error) {
     }
 
-    public LeaveGroupResult {
+    public LeaveResult {
         members = List.copyOf(members);
     }
 }
