@@ -24,33 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class RequestDispatcherTest {
 
     private static RequestDispatcher dispatcherFailingWith(Supplier<CompletableFuture<ApiMessage>> behaviour) {
-        ApiHandler<ApiVersionsRequest> handler = new ApiHandler<>() {
-            @Override
-            public ApiKey apiKey() {
-                return ApiKey.API_VERSIONS;
-            }
-
-            @Override
-            public short minVersion() {
-                return 0;
-            }
-
-            @Override
-            public short maxVersion() {
-                return 4;
-            }
-
-            @Override
-            public CompletableFuture<ApiMessage> handle(RequestContext context, ApiVersionsRequest request) {
-                return behaviour.get();
-            }
-
-            @Override
-            public ApiMessage errorResponse(ApiVersionsRequest request, ErrorCode error) {
-                return new ApiVersionsResponse().setErrorCode(error.code());
-            }
-        };
-        return new RequestDispatcher(new ApiHandlerRegistry().register(handler));
+        return new RequestDispatcher(new ApiHandlerRegistry().register(new ScriptedApiVersionsHandler(behaviour)));
     }
 
     private static short errorCodeOf(RequestDispatcher dispatcher) {

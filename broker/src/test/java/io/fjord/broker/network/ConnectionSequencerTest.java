@@ -1,11 +1,10 @@
 package io.fjord.broker.network;
 
-import io.fjord.broker.api.ApiHandler;
 import io.fjord.broker.api.ApiHandlerRegistry;
 import io.fjord.broker.api.CloseConnectionException;
 import io.fjord.broker.api.RequestContext;
 import io.fjord.broker.api.RequestDispatcher;
-import io.fjord.protocol.ApiKey;
+import io.fjord.broker.api.ScriptedApiVersionsHandler;
 import io.fjord.protocol.ApiMessage;
 import io.fjord.protocol.ErrorCode;
 import io.fjord.protocol.RequestHeader;
@@ -26,35 +25,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 class ConnectionSequencerTest {
 
     /** Answers each request with a future the test completes by hand. */
-    private static final class ManualHandler implements ApiHandler<ApiVersionsRequest> {
+    private static final class ManualHandler {
         final List<CompletableFuture<ApiMessage>> pending = new ArrayList<>();
-
-        @Override
-        public ApiKey apiKey() {
-            return ApiKey.API_VERSIONS;
-        }
-
-        @Override
-        public short minVersion() {
-            return 0;
-        }
-
-        @Override
-        public short maxVersion() {
-            return 4;
-        }
-
-        @Override
-        public CompletableFuture<ApiMessage> handle(RequestContext context, ApiVersionsRequest request) {
+        final ScriptedApiVersionsHandler handler = new ScriptedApiVersionsHandler(() -> {
             CompletableFuture<ApiMessage> future = new CompletableFuture<>();
             pending.add(future);
             return future;
-        }
-
-        @Override
-        public ApiMessage errorResponse(ApiVersionsRequest request, ErrorCode error) {
-            return new ApiVersionsResponse().setErrorCode(error.code());
-        }
+        });
     }
 
     private static Request request(int correlationId, List<ByteBuf> frames) {
@@ -68,7 +45,7 @@ class ConnectionSequencerTest {
     void oneRequestInFlightAndResponsesInRequestOrder() {
         ManualHandler handler = new ManualHandler();
         EmbeddedChannel channel = new EmbeddedChannel(
-                new ConnectionSequencer(new RequestDispatcher(new ApiHandlerRegistry().register(handler))));
+                new ConnectionSequencer(new RequestDispatcher(new ApiHandlerRegistry().register(handler.handler))));
         List<ByteBuf> frames = new ArrayList<>();
 
         channel.writeInbound(request(1, frames), request(2, frames), request(3, frames));
@@ -99,7 +76,7 @@ class ConnectionSequencerTest {
     void requestsReadBeforeTheClientClosedAreStillHandledWithoutResponses() {
         ManualHandler handler = new ManualHandler();
         EmbeddedChannel channel = new EmbeddedChannel(
-                new ConnectionSequencer(new RequestDispatcher(new ApiHandlerRegistry().register(handler))));
+                new ConnectionSequencer(new RequestDispatcher(new ApiHandlerRegistry().register(handler.handler))));
         List<ByteBuf> frames = new ArrayList<>();
 
         channel.writeInbound(request(1, frames), request(2, frames));
@@ -118,7 +95,7 @@ class ConnectionSequencerTest {
     void aRequestThatClosesTheConnectionDropsTheRequestsQueuedBehindIt() {
         ManualHandler handler = new ManualHandler();
         EmbeddedChannel channel = new EmbeddedChannel(
-                new ConnectionSequencer(new RequestDispatcher(new ApiHandlerRegistry().register(handler))));
+                new ConnectionSequencer(new RequestDispatcher(new ApiHandlerRegistry().register(handler.handler))));
         List<ByteBuf> frames = new ArrayList<>();
 
         channel.writeInbound(request(1, frames), request(2, frames));
