@@ -38,10 +38,17 @@ public final class GroupCoordinator {
     private final Scheduler scheduler;
     private final Map<String, ClassicGroup> groups = new HashMap<>();
 
-    public GroupCoordinator(GroupCoordinatorConfig config, Time time, Scheduler scheduler) {
+    private final CoordinatorLog log;
+
+    public GroupCoordinator(GroupCoordinatorConfig config, Time time, Scheduler scheduler, CoordinatorLog log) {
         this.config = config;
         this.time = time;
         this.scheduler = scheduler;
+        this.log = log;
+    }
+
+    public GroupCoordinator(GroupCoordinatorConfig config, Time time, Scheduler scheduler) {
+        this(config, time, scheduler, (partition, records) -> CompletableFuture.completedFuture(null));
     }
 
     /** The group, or null when the coordinator does not know it. */
@@ -494,5 +501,63 @@ public final class GroupCoordinator {
 
     private static CompletableFuture<SyncResult> syncError(ErrorCode error) {
         return CompletableFuture.completedFuture(SyncResult.error(error));
+    }
+
+    // ---- API contract for the next step (issue 5). Implemented in the group-coordinator persistence change; ----
+    // ---- until then each answers COORDINATOR_NOT_AVAILABLE-style failures and nothing calls them.         ----
+
+    /** The {@code __consumer_offsets} partition that stores {@code groupId}: abs(hashCode) mod the partition count. */
+    public int partitionFor(String groupId) {
+        return (groupId.hashCode() & 0x7fffffff) % config.offsetsTopicNumPartitions();
+    }
+
+    /** Marks {@code partition} as loading: its groups answer COORDINATOR_LOAD_IN_PROGRESS until {@link #completeLoad}. */
+    public synchronized void beginLoad(int partition) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    /** Applies one record read back from {@code partition}, in log order, while it loads. */
+    public synchronized void replay(int partition, CoordinatorRecord record) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    /** Ends the load of {@code partition}: its groups are served from now on. */
+    public synchronized void completeLoad(int partition) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    /** Drops the groups of {@code partition} (leadership lost): waiting members get NOT_COORDINATOR. */
+    public synchronized void unload(int partition) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    public synchronized CompletableFuture<CommitResult> commitOffsets(CommitRequest request) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("not yet"));
+    }
+
+    /** {@code partitions} null means every partition the group has an offset for. */
+    public synchronized CompletableFuture<FetchOffsetsResult> fetchOffsets(String groupId,
+                                                                           List<TopicPartitionRef> partitions,
+                                                                           boolean requireStable) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("not yet"));
+    }
+
+    public synchronized List<GroupDescription> describeGroups(List<String> groupIds) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    /** Empty filters match every group; states are Kafka's names (case-insensitive), types "classic"/"consumer". */
+    public synchronized List<GroupListing> listGroups(java.util.Set<String> states, java.util.Set<String> types) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    /** One error per group: NONE, GROUP_ID_NOT_FOUND, NON_EMPTY_GROUP or a coordinator error. */
+    public synchronized CompletableFuture<Map<String, ErrorCode>> deleteGroups(List<String> groupIds) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("not yet"));
+    }
+
+    public synchronized CompletableFuture<DeleteOffsetsResult> deleteOffsets(String groupId,
+                                                                             List<TopicPartitionRef> partitions) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("not yet"));
     }
 }
