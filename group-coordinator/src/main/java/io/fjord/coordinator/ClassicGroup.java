@@ -91,20 +91,26 @@ public final class ClassicGroup {
     }
 
     /**
-     * Whether a "consumer" protocol member's subscription names {@code topic} (Kafka answers
-     * GROUP_SUBSCRIBED_TO_TOPIC to OffsetDelete and keeps such offsets from expiring).
+     * Kafka's isSubscribedToTopic: whether a member of this "consumer" protocol group subscribes to {@code topic}.
+     * When the subscriptions are unknown (no protocol chosen yet, or one does not decode) a consumer group counts
+     * as subscribed; a group of another protocol type, or without members, never does.
      */
     boolean isSubscribedTo(String topic) {
-        if (!"consumer".equals(protocolType) || protocolName == null) {
+        if (!"consumer".equals(protocolType) || members.isEmpty()) {
             return false;
         }
+        if (protocolName == null) {
+            return true;
+        }
+        boolean subscribed = false;
         for (ClassicGroupMember m : members.values()) {
             List<String> topics = OffsetsTopicFormat.subscribedTopics(m.metadata(protocolName));
-            if (topics != null && topics.contains(topic)) {
+            if (topics == null) {
                 return true;
             }
+            subscribed |= topics.contains(topic);
         }
-        return false;
+        return subscribed;
     }
 
     /** Whether every member's subscription decodes, so subscribed topics are known (Kafka's subscribedTopics). */

@@ -31,13 +31,25 @@ import java.util.function.Consumer;
  * Timers run on the injected {@link Scheduler}; since it cannot cancel, each timer carries the state it was
  * armed for (a rebalance epoch, a heartbeat deadline) and does nothing when that state has moved on.
  * <p>
- * State lives in memory only. The next step persists group metadata (after the leader's SyncGroup, on static
- * member replacement and on going Empty) and committed offsets as records in {@code __consumer_offsets}; those
- * changes will then be decided here and applied through a {@code replay(record)} path that also rebuilds the
- * groups at load, per the architecture's decide/apply separation.
+ * Committed offsets ({@link OffsetStore}) and group metadata persist in {@code __consumer_offsets}
+ * ({@link OffsetsTopicFormat}) through the injected {@link CoordinatorLog}, deciding and applying separately: an
+ * entry point validates and decides the records, appends them, and only once the append completes applies them
+ * with the same {@code apply} that {@link #replay} uses at load (so memory always equals the replay of the log);
+ * its answer waits for that. Group metadata is written when the leader's SyncGroup completes a rebalance (Stable
+ * and the assignments handed out only after the write; a failed write answers the mapped error and rebalances),
+ * when a rebalance leaves the group Empty, when a static member is replaced in Stable (reverted if the write
+ * fails), and as tombstones on delete and expiry.
+ * <p>
+ * A group is served only while its partition ({@link #partitionFor}) is loaded: NOT_COORDINATOR before
+ * {@link #beginLoad} and after {@link #unload}, COORDINATOR_LOAD_IN_PROGRESS until {@link #completeLoad}. Each
+ * load has an epoch; a write that completes after its partition was unloaded or reloaded is not applied and
+ * answers NOT_COORDINATOR. Deleted and unloaded groups turn Dead. Offsets expire per
+ * {@code offsets.retention.minutes}, checked every {@code offsets.retention.check.interval.ms}.
  * <p>
  * Thread-safety: every entry point and timer holds this object's monitor; futures are completed while it is
- * held, so dependents must not block on other coordinator calls inside their callbacks.
+ * held, so dependents must not block on other coordinator calls inside their callbacks. {@link CoordinatorLog#append}
+ * is called under the monitor, so it must only hand the batch off; its completion (on any thread, or inline)
+ * re-enters the monitor to apply and answer.
  */
 public final class GroupCoordinator {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCoordinator.class);
@@ -54,6 +66,7 @@ public final class GroupCoordinator {
     private final Map<String, ClassicGroup> groups = new HashMap<>();
     private final OffsetStore offsets = new OffsetStore();
     private final Map<Integer, PartitionState> partitions = new HashMap<>();
+    private final Map<String, Map<TopicPartitionRef, Integer>> pendingCommits = new HashMap<>();
     private long loadEpochs;
 
     private final CoordinatorLog log;
@@ -802,7 +815,15 @@ public final class GroupCoordinator {
      * while the others are still stored. A commit from a member of a Stable or rebalancing group counts as its
      * heartbeat.
      */
-    public synchronized CompletableFuture<CommitResult> commitOffsets(CommitRequest request) {
+    public CompletableFuture<CommitResult> commitOffsets(CommitRequest request) {
+        return commitOffsets(request, 8);
+    }
+
+    /**
+     * As {@link #commitOffsets(CommitRequest)} for OffsetCommit {@code apiVersion}: from v9 a commit with a
+     * generation to an unknown group answers GROUP_ID_NOT_FOUND instead of ILLEGAL_GENERATION, as Kafka does.
+     */
+    public synchronized CompletableFuture<CommitResult> commitOffsets(CommitRequest request, int apiVersion) {
         String groupId = request.groupId();
         if (groupId == null || groupId.isEmpty()) {
             return CompletableFuture.completedFuture(commitError(request, ErrorCode.INVALID_GROUP_ID));
@@ -813,6 +834,9 @@ public final class GroupCoordinator {
         }
         ClassicGroup group = groups.get(groupId);
         ErrorCode invalid = validateCommit(group, request);
+        if (invalid == ErrorCode.ILLEGAL_GENERATION && group == null && apiVersion >= 9) {
+            invalid = ErrorCode.GROUP_ID_NOT_FOUND;
+        }
         if (invalid != ErrorCode.NONE) {
             return CompletableFuture.completedFuture(commitError(request, invalid));
         }
@@ -838,7 +862,16 @@ public final class GroupCoordinator {
             return CompletableFuture.completedFuture(new CommitResult(errors));
         }
         CompletableFuture<CommitResult> answer = new CompletableFuture<>();
+        Map<TopicPartitionRef, Integer> pending = pendingCommits.computeIfAbsent(groupId, g -> new HashMap<>());
+        records.keySet().forEach(tp -> pending.merge(tp, 1, Integer::sum));
         write(groupId, List.copyOf(records.values()), error -> {
+            Map<TopicPartitionRef, Integer> stillPending = pendingCommits.get(groupId);
+            if (stillPending != null) {
+                records.keySet().forEach(tp -> stillPending.computeIfPresent(tp, (k, n) -> n > 1 ? n - 1 : null));
+                if (stillPending.isEmpty()) {
+                    pendingCommits.remove(groupId);
+                }
+            }
             records.keySet().forEach(tp -> errors.put(tp, error));
             answer.complete(new CommitResult(errors));
         });
@@ -957,6 +990,14 @@ public final class GroupCoordinator {
                     stable ? group.protocolName() : "", members));
         }
         return result;
+    }
+
+    /**
+     * Whether some partition is still loading: Kafka then answers ListGroups with COORDINATOR_LOAD_IN_PROGRESS
+     * (partitions it does not lead are simply left out), so the handler should do the same.
+     */
+    public synchronized boolean isLoadInProgress() {
+        return partitions.values().stream().anyMatch(p -> p.state() == LoadState.LOADING);
     }
 
     /**
@@ -1105,10 +1146,12 @@ public final class GroupCoordinator {
         }
         List<CoordinatorRecord> records = new ArrayList<>();
         boolean allExpired = true;
+        Map<TopicPartitionRef, Integer> pending = pendingCommits.getOrDefault(groupId, Map.of());
         for (Map.Entry<TopicPartitionRef, OffsetStore.Entry> e : offsets.offsets(groupId).entrySet()) {
             OffsetStore.Entry entry = e.getValue();
             boolean expired;
-            if (stableConsumer && !empty && group.isSubscribedTo(e.getKey().topic())) {
+            if (pending.containsKey(e.getKey())
+                    || (stableConsumer && !empty && group.isSubscribedTo(e.getKey().topic()))) {
                 expired = false;
             } else if (entry.expireTimestampMs() >= 0) {
                 expired = now >= entry.expireTimestampMs();
@@ -1123,7 +1166,7 @@ public final class GroupCoordinator {
                 allExpired = false;
             }
         }
-        if (allExpired && empty) {
+        if (allExpired && empty && pending.isEmpty()) {
             records.add(new CoordinatorRecord(OffsetsTopicFormat.groupKey(groupId), null));
         }
         if (!records.isEmpty()) {

@@ -103,6 +103,23 @@ class GroupOffsetsTest {
     }
 
     @Test
+    void fromVersionNineACommitWithAGenerationToAnUnknownGroupIsGroupIdNotFound() {
+        CommitRequest request = new CommitRequest("nogroup", "m", null, 3,
+                List.of(new CommitRequest.Offset(ORDERS_0, 1, -1, "")));
+        assertEquals(ErrorCode.GROUP_ID_NOT_FOUND, coordinator.commitOffsets(request, 9).join().errors().get(ORDERS_0));
+        assertEquals(ErrorCode.ILLEGAL_GENERATION, coordinator.commitOffsets(request, 8).join().errors().get(ORDERS_0));
+    }
+
+    @Test
+    void offsetDeleteTreatsAConsumerGroupWithAnUndecodableSubscriptionAsSubscribed() {
+        JoinResult member = done(coordinator.joinGroup(join("g", "", null, new byte[] {1})));
+        coordinator.syncGroup(new SyncRequest("g", member.generationId(), member.memberId(), null, null, null, Map.of()));
+        assertEquals(GroupState.STABLE, coordinator.group("g").state());
+        assertEquals(Map.of(AUDIT_0, ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC),
+                coordinator.deleteOffsets("g", List.of(AUDIT_0)).join().partitions());
+    }
+
+    @Test
     void commitDuringCompletingRebalanceIsRebalanceInProgress() {
         JoinResult joined = done(coordinator.joinGroup(join("g", "", null, subscription("orders"))));
         assertEquals(GroupState.COMPLETING_REBALANCE, coordinator.group("g").state());

@@ -67,6 +67,17 @@ class GroupPersistenceTest {
     }
 
     @Test
+    void listGroupsReportsALoadInProgressAndLeavesOutPartitionsNotLoaded() {
+        int p = coordinator.partitionFor("g");
+        coordinator.beginLoad(p);
+        assertTrue(coordinator.isLoadInProgress());
+        coordinator.completeLoad(p);
+        assertFalse(coordinator.isLoadInProgress());
+        f.commit("g", "", -1, ORDERS_0, 1, "");
+        assertEquals(List.of("g"), coordinator.listGroups(Set.of(), Set.of()).stream().map(GroupListing::groupId).toList());
+    }
+
+    @Test
     void replayOfTheWrittenRecordsRebuildsGroupsMembersAndOffsets() {
         f.loadAll();
         JoinResult[] two = f.stableGroupOfTwo("g", "i-a", null, "orders");
@@ -292,6 +303,21 @@ class GroupPersistenceTest {
         assertNotNull(coordinator.group("simple"));
         f.time.advance(RETENTION_MS / 2);
         assertNull(coordinator.group("simple"));
+    }
+
+    @Test
+    void anOffsetWithACommitInFlightDoesNotExpire() {
+        f.loadAll();
+        f.commit("simple", "", -1, ORDERS_0, 1, "");
+        f.time.advance(RETENTION_MS - CHECK_MS);
+        f.log.hold(true);
+        CompletableFuture<CommitResult> pending = coordinator.commitOffsets(new CommitRequest("simple", "", null, -1,
+                List.of(new CommitRequest.Offset(ORDERS_0, 2, -1, ""))));
+        f.time.advance(CHECK_MS);
+        f.log.completeHeld();
+        assertEquals(ErrorCode.NONE, pending.join().errors().get(ORDERS_0));
+        assertEquals(2, f.fetched("simple", ORDERS_0).offset());
+        assertEquals(2, f.reloaded().fetchOffsets("simple", null, false).join().offsets().get(ORDERS_0).offset());
     }
 
     @Test
