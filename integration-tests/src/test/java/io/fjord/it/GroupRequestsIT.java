@@ -497,6 +497,66 @@ class GroupRequestsIT {
                 .group("outsider"), "t", 0).committedOffset());
     }
 
+    private JoinGroupResponseData joinStatic(short version, String group, String memberId, String instanceId)
+            throws Exception {
+        JoinGroupRequestData.JoinGroupRequestProtocolCollection protocols =
+                new JoinGroupRequestData.JoinGroupRequestProtocolCollection();
+        protocols.add(new JoinGroupRequestData.JoinGroupRequestProtocol().setName("range").setMetadata(subscription("t")));
+        JoinGroupRequestData data = new JoinGroupRequestData().setGroupId(group).setMemberId(memberId)
+                .setGroupInstanceId(instanceId).setSessionTimeoutMs(30_000).setRebalanceTimeoutMs(10_000)
+                .setProtocolType("consumer").setProtocols(protocols);
+        JoinGroupResponse response = broker.raw().send(new JoinGroupRequest.Builder(data).build(version));
+        return response.data();
+    }
+
+    @Test
+    @Timeout(120)
+    void aStaticLeaderRejoiningAStableGroupSkipsTheAssignmentFromV9AndIsAnsweredWithTheOldLeaderBefore()
+            throws Exception {
+        for (short v = 8; v <= 9; v++) {
+            String group = "static-" + v;
+            awaitCoordinator(group);
+            JoinGroupResponseData first = joinStatic(v, group, "", "instance-1");
+            assertEquals(Errors.NONE.code(), first.errorCode(), "static members need no second join");
+            assertEquals(Errors.NONE.code(), sync((short) 5, group, first.generationId(), first.memberId(),
+                    assignment(new TopicPartition("t", 0))).errorCode());
+
+            JoinGroupResponseData again = joinStatic(v, group, "", "instance-1");
+
+            assertEquals(Errors.NONE.code(), again.errorCode(), "v" + v);
+            assertNotEquals(first.memberId(), again.memberId(), "a rejoining static member gets a new member id");
+            assertEquals(first.generationId(), again.generationId(), "no rebalance");
+            if (v >= 9) {
+                assertTrue(again.skipAssignment());
+                assertEquals(again.memberId(), again.leader());
+                assertEquals(1, again.members().size());
+            } else {
+                assertFalse(again.skipAssignment());
+                assertEquals(first.memberId(), again.leader());
+                assertTrue(again.members().isEmpty());
+            }
+            assertEquals(Errors.FENCED_INSTANCE_ID.code(), joinStatic(v, group, first.memberId(), "instance-1")
+                    .errorCode(), "the replaced member id is fenced");
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void anEmptyGroupIdIsInvalidAndOffsetFetchV1ReportsGroupErrorsPerPartition() throws Exception {
+        awaitCoordinator("");
+        assertEquals(Errors.INVALID_GROUP_ID.code(), join((short) 5, "", "", 30_000).errorCode());
+        assertEquals(Errors.INVALID_GROUP_ID.code(), commit((short) 8, "", -1, "", "t", 0, 1, null).get(0).errorCode());
+
+        OffsetFetchResponse v1 = fetchOffsets((short) 1, List.of(""), List.of(new TopicPartition("t", 0)));
+        assertEquals(Errors.INVALID_GROUP_ID.code(), v1.data().topics().get(0).partitions().get(0).errorCode());
+        for (short v = 2; v <= 7; v++) {
+            OffsetFetchResponse response = fetchOffsets(v, List.of(""), List.of(new TopicPartition("t", 0)));
+            assertEquals(Errors.INVALID_GROUP_ID.code(), response.data().errorCode(), "v" + v);
+        }
+        assertEquals(Errors.INVALID_GROUP_ID.code(), fetchOffsets((short) 8, List.of(""),
+                List.of(new TopicPartition("t", 0))).group("").errorCode());
+    }
+
     @Test
     @Timeout(180)
     void committedOffsetsAreReloadedFromTheOffsetsTopicAfterARestart() throws Exception {
