@@ -22,7 +22,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Group metadata writes, replay at load, load/unload states and offset retention. */
@@ -254,9 +253,15 @@ class GroupPersistenceTest {
     }
 
     @Test
-    void replayOutsideALoadIsRefused() {
-        assertThrows(IllegalStateException.class, () -> coordinator.replay(0,
-                new CoordinatorRecord(OffsetsTopicFormat.groupKey("g"), null)));
+    void aLoadInterruptedByAnUnloadAppliesNothingAndDoesNotServeThePartition() {
+        int p = coordinator.partitionFor("g");
+        coordinator.beginLoad(p);
+        coordinator.unload(p);
+        coordinator.replay(p, new CoordinatorRecord(OffsetsTopicFormat.offsetKey("g", ORDERS_0),
+                OffsetsTopicFormat.offsetValue(new CommittedOffset(1, -1, "", 0))));
+        coordinator.completeLoad(p);
+        assertNull(coordinator.group("g"));
+        assertEquals(ErrorCode.NOT_COORDINATOR, coordinator.fetchOffsets("g", null, false).join().error());
     }
 
     @Test
