@@ -41,7 +41,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * log end on the partition's I/O executor (the key its appends use, so no append is missed or replayed twice):
  * every record of every non-control batch goes to {@link GroupCoordinator#replay} in offset order, then
  * {@link GroupCoordinator#completeLoad}. A partition no longer led, or of a deleted topic, is unloaded. A start on
- * existing logs loads every led partition the same way, since the first image is news to this object.
+ * existing logs loads every led partition the same way, since the first image is news to this object. Groups are
+ * placed by offsets.topic.num.partitions; if the existing topic has another count (the setting changed after it was
+ * created), a WARN says so once (Kafka places groups by the existing topic's count).
  *
  * <p>Thread-safety: the led partitions are guarded by this object; the coordinator is itself a monitor.
  */
@@ -55,6 +57,7 @@ public final class GroupCoordinatorService implements AutoCloseable {
     private final ThreadScheduler scheduler;
     private final GroupCoordinator coordinator;
     private final AtomicBoolean creatingTopic = new AtomicBoolean();
+    private final AtomicBoolean warnedPartitionCount = new AtomicBoolean();
     /** The partitions loaded or loading here, with the topic id they were loaded for (guarded by this). */
     private final Map<Integer, Load> led = new HashMap<>();
     private boolean closed;
@@ -109,8 +112,14 @@ public final class GroupCoordinatorService implements AutoCloseable {
         return topic == null ? null : topic.partition(coordinator.partitionFor(groupId));
     }
 
-    private void onImage(MetadataImage image) {
+    void onImage(MetadataImage image) {
         TopicImage topic = image.topic(OffsetsTopic.NAME);
+        int configured = config.groupCoordinatorConfig().offsetsTopicNumPartitions();
+        if (topic != null && topic.partitionCount() != configured && warnedPartitionCount.compareAndSet(false, true)) {
+            LOG.warn("{} has {} partitions but offsets.topic.num.partitions is {}: groups are placed by the setting, "
+                    + "and those mapped to missing partitions get COORDINATOR_NOT_AVAILABLE", OffsetsTopic.NAME,
+                    topic.partitionCount(), configured);
+        }
         Set<Integer> ledNow = new HashSet<>();
         if (topic != null) {
             for (PartitionImage p : topic.partitions().values()) {
