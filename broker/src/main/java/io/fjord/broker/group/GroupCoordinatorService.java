@@ -29,6 +29,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs this node's {@link GroupCoordinator}: its timers ({@link ThreadScheduler}, system {@link Time}), its log
@@ -58,6 +59,8 @@ public final class GroupCoordinatorService implements AutoCloseable {
     private final GroupCoordinator coordinator;
     private final AtomicBoolean creatingTopic = new AtomicBoolean();
     private final AtomicBoolean warnedPartitionCount = new AtomicBoolean();
+    /** The last reason the topic could not be created: clients retry FindCoordinator, so each reason is a WARN once. */
+    private final AtomicReference<String> lastCreateError = new AtomicReference<>();
     /** The partitions loaded or loading here, with the topic id they were loaded for (guarded by this). */
     private final Map<Integer, Load> led = new HashMap<>();
     private boolean closed;
@@ -99,7 +102,12 @@ public final class GroupCoordinatorService implements AutoCloseable {
                         Throwable cause = error != null && error.getCause() != null ? error.getCause() : error;
                         if (cause != null && !(cause instanceof ApiException api
                                 && api.errorCode() == ErrorCode.TOPIC_ALREADY_EXISTS)) {
-                            LOG.warn("Cannot create {}: {}", OffsetsTopic.NAME, cause.getMessage());
+                            String message = String.valueOf(cause.getMessage());
+                            if (!message.equals(lastCreateError.getAndSet(message))) {
+                                LOG.warn("Cannot create {}: {}", OffsetsTopic.NAME, message);
+                            } else {
+                                LOG.debug("Cannot create {}: {}", OffsetsTopic.NAME, message);
+                            }
                         }
                     });
         }

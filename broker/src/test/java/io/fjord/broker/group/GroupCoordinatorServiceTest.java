@@ -24,6 +24,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -41,16 +43,22 @@ class GroupCoordinatorServiceTest {
 
     @BeforeEach
     void startNode() throws Exception {
+        server = start(dir.resolve("data"), "1");
+    }
+
+    private static BrokerServer start(Path logDir, String offsetsReplicationFactor) throws Exception {
         int controllerPort;
         try (ServerSocket s = new ServerSocket(0)) {
             controllerPort = s.getLocalPort();
         }
-        server = new BrokerServer(BrokerConfig.fromMap(Map.of("node.id", "1", "process.roles", "broker,controller",
+        BrokerServer node = new BrokerServer(BrokerConfig.fromMap(Map.of("node.id", "1",
+                "process.roles", "broker,controller",
                 "listeners", "PLAINTEXT://localhost:0,CONTROLLER://localhost:" + controllerPort,
                 "controller.listener.names", "CONTROLLER", "controller.quorum.voters", "1@localhost:" + controllerPort,
-                "log.dirs", dir.toString(), "http.listener", "localhost:0", "offsets.topic.replication.factor", "1",
-                "offsets.topic.num.partitions", "2")));
-        server.start();
+                "log.dirs", logDir.toString(), "http.listener", "localhost:0",
+                "offsets.topic.replication.factor", offsetsReplicationFactor, "offsets.topic.num.partitions", "2")));
+        node.start();
+        return node;
     }
 
     @AfterEach
@@ -105,6 +113,19 @@ class GroupCoordinatorServiceTest {
         assertEquals(42, reloaded.offsets().get(T0).offset());
         assertEquals(3, reloaded.offsets().get(T0).leaderEpoch());
         assertEquals("m", reloaded.offsets().get(T0).metadata());
+    }
+
+    @Test
+    @Timeout(60)
+    void withKafkasDefaultReplicationFactorOfThreeOneNodeCannotCreateTheOffsetsTopic() throws Exception {
+        server.close();
+        server = start(dir.resolve("rf3"), "3");
+
+        for (int i = 0; i < 20; i++) {
+            assertFalse(server.groupCoordinator().offsetsTopicExists());
+            Thread.sleep(20);
+        }
+        assertNull(server.metadata().image().topic(OffsetsTopic.NAME));
     }
 
     @Test
