@@ -280,6 +280,9 @@ class GroupRequestsIT {
                 assertEquals("localhost", c.host(), "v" + v);
                 assertEquals(broker.port(), c.port(), "v" + v);
             }
+            if (v >= 1 && v < 4) {
+                assertEquals("NONE", findCoordinator(v, (byte) 0, "g").data().errorMessage(), "v" + v);
+            }
         }
         for (short v = 1; v <= 6; v++) {
             Coordinator txn = findCoordinator(v, (byte) 1, "txn").coordinators().get(0);
@@ -461,6 +464,9 @@ class GroupRequestsIT {
         assertEquals(Errors.ILLEGAL_GENERATION, heartbeat((short) 4, group, generation + 1, member));
         assertEquals(Errors.ILLEGAL_GENERATION.code(),
                 sync((short) 5, group, generation + 1, member, null).errorCode());
+        SyncGroupResponse withoutProtocol = broker.raw().send(new SyncGroupRequest.Builder(new SyncGroupRequestData()
+                .setGroupId(group).setGenerationId(generation).setMemberId(member)).build((short) 5));
+        assertEquals(Errors.INCONSISTENT_GROUP_PROTOCOL, withoutProtocol.error(), "v5 needs protocol type and name");
         assertEquals(Errors.UNKNOWN_MEMBER_ID.code(),
                 commit((short) 9, group, generation, "nobody", "t", 0, 1, null).get(0).errorCode());
         assertEquals(Errors.ILLEGAL_GENERATION.code(),
@@ -485,6 +491,7 @@ class GroupRequestsIT {
         DescribedGroup unknownV6 = describe((short) 6, "no-such-group");
         assertEquals(Errors.GROUP_ID_NOT_FOUND.code(), unknownV6.errorCode());
         assertTrue(unknownV6.errorMessage().contains("no-such-group"), unknownV6.errorMessage());
+        assertEquals(Integer.MIN_VALUE, unknownV6.authorizedOperations(), "no operations for a group in error");
         assertEquals(Errors.GROUP_ID_NOT_FOUND, deleteGroup((short) 2, "no-such-group"));
         assertEquals(Errors.GROUP_ID_NOT_FOUND.code(), deleteOffset("no-such-group", "t", 0).data().errorCode());
         OffsetDeleteResponse unknownTopic = deleteOffset(group, "no-such-topic", 0);

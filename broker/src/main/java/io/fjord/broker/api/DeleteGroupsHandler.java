@@ -11,7 +11,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Answers DeleteGroups (API 42, v0-2) through the {@link GroupCoordinator}: one result per group named, NONE once
+ * Answers DeleteGroups (API 42, v0-2) through the {@link GroupCoordinator}: one result per group named (a name given
+ * twice is answered once, as Kafka), NONE once
  * the group's tombstones (group and offsets) are written, GROUP_ID_NOT_FOUND for an unknown group, NON_EMPTY_GROUP
  * while it has members, coordinator errors otherwise. Thread-safe.
  */
@@ -29,7 +30,7 @@ public final class DeleteGroupsHandler implements ApiHandler<DeleteGroupsRequest
 
     @Override
     public CompletableFuture<DeleteGroupsResponse> handle(RequestContext context, DeleteGroupsRequest request) {
-        List<String> names = List.copyOf(request.groupsNames());
+        List<String> names = request.groupsNames().stream().distinct().toList();
         return coordinator.deleteGroups(names).thenApply(errors -> {
             List<DeleteGroupsResponse.DeletableGroupResult> results = new ArrayList<>();
             for (String name : names) {
@@ -43,7 +44,7 @@ public final class DeleteGroupsHandler implements ApiHandler<DeleteGroupsRequest
     @Override
     public DeleteGroupsResponse errorResponse(DeleteGroupsRequest request, ErrorCode error) {
         List<DeleteGroupsResponse.DeletableGroupResult> results = new ArrayList<>();
-        for (String name : request.groupsNames()) {
+        for (String name : request.groupsNames().stream().distinct().toList()) {
             results.add(new DeleteGroupsResponse.DeletableGroupResult().setGroupId(name).setErrorCode(error.code()));
         }
         return new DeleteGroupsResponse().setResults(results);

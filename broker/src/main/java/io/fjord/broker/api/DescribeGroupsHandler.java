@@ -15,8 +15,8 @@ import java.util.concurrent.CompletableFuture;
  * Answers DescribeGroups (API 15, v0-6) from the {@link GroupCoordinator}: each group's state, protocol type,
  * selected protocol and members (with their subscription and assignment). An unknown group is Dead with no members
  * and NONE on v0-5; v6 answers it GROUP_ID_NOT_FOUND with a message (KIP-1043). v3+ authorized operations only when
- * asked (no authorizer: every group operation, READ, DELETE, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS), else
- * INT32_MIN. Thread-safe; answers at once.
+ * asked and the group has no error (no authorizer: every group operation, READ, DELETE, DESCRIBE, DESCRIBE_CONFIGS,
+ * ALTER_CONFIGS), else INT32_MIN. Thread-safe; answers at once.
  */
 public final class DescribeGroupsHandler implements ApiHandler<DescribeGroupsRequest> {
     static final int GROUP_OPERATIONS = (1 << 3) | (1 << 6) | (1 << 8) | (1 << 10) | (1 << 11);
@@ -48,6 +48,9 @@ public final class DescribeGroupsHandler implements ApiHandler<DescribeGroupsReq
             if (version >= 6 && d.error() == ErrorCode.NONE && DEAD.equals(d.state()) && d.members().isEmpty()) {
                 group.setErrorCode(ErrorCode.GROUP_ID_NOT_FOUND.code())
                         .setErrorMessage("Group " + d.groupId() + " not found.");
+            }
+            if (group.errorCode() != ErrorCode.NONE.code()) {
+                group.setAuthorizedOperations(Integer.MIN_VALUE);
             }
             List<DescribeGroupsResponse.DescribedGroupMember> members = new ArrayList<>();
             for (GroupDescription.Member m : d.members()) {

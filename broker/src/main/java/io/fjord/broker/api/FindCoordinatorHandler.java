@@ -24,7 +24,8 @@ import java.util.concurrent.CompletableFuture;
  * controller to create it and the answer is COORDINATOR_NOT_AVAILABLE (the client retries, as with Kafka); so is a
  * partition without a leader or a leader without an endpoint on this listener. Transaction and share coordinators
  * are not served: COORDINATOR_NOT_AVAILABLE with a message saying so. An unknown key type fails the request with
- * INVALID_REQUEST. Error messages on v1+ follow Kafka ("NONE" on success). Thread-safe; answers at once.
+ * INVALID_REQUEST. Error messages follow Kafka: v1-3 "NONE" on success, v4+ none on success. Thread-safe; answers
+ * at once.
  */
 public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorRequest> {
     static final byte GROUP = 0;
@@ -59,7 +60,8 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
         } else {
             List<Coordinator> coordinators = new ArrayList<>();
             for (String key : request.coordinatorKeys()) {
-                coordinators.add(lookup(image, keyType, key, context.listenerName()));
+                Coordinator c = lookup(image, keyType, key, context.listenerName());
+                coordinators.add(c.errorCode() == ErrorCode.NONE.code() ? c.setErrorMessage(null) : c);
             }
             response.setCoordinators(coordinators);
         }

@@ -15,8 +15,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Answers SyncGroup (API 14, v0-5) through the {@link GroupCoordinator}: the leader hands in every member's
  * assignment, each member gets its own once the leader's assignment is stored; the answer waits for that. v3+ carry
- * group.instance.id; v5+ the protocol type and name, which must match the group's (INCONSISTENT_GROUP_PROTOCOL)
- * and are echoed back. Thread-safe.
+ * group.instance.id; v5+ the protocol type and name, which must be present and match the group's
+ * (INCONSISTENT_GROUP_PROTOCOL, as Kafka) and are echoed back. Thread-safe.
  */
 public final class SyncGroupHandler implements ApiHandler<SyncGroupRequest> {
     private static final byte[] NO_ASSIGNMENT = new byte[0];
@@ -35,6 +35,9 @@ public final class SyncGroupHandler implements ApiHandler<SyncGroupRequest> {
     @Override
     public CompletableFuture<SyncGroupResponse> handle(RequestContext context, SyncGroupRequest request) {
         short version = context.apiVersion();
+        if (version >= 5 && (request.protocolType() == null || request.protocolName() == null)) {
+            return CompletableFuture.completedFuture(errorResponse(request, ErrorCode.INCONSISTENT_GROUP_PROTOCOL));
+        }
         Map<String, byte[]> assignments = new HashMap<>();
         for (SyncGroupRequest.Assignment a : request.assignments()) {
             assignments.put(a.memberId(), a.assignment());
