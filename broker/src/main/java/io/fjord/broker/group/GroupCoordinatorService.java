@@ -212,8 +212,12 @@ public final class GroupCoordinatorService implements AutoCloseable {
             synchronized (this) {
                 if (isCurrent(load)) {
                     coordinator.completeLoad(p);
-                    LOG.info("Loaded the groups of {}-{}: {} records in {} ms", OffsetsTopic.NAME, p, records,
-                            (System.nanoTime() - start) / 1_000_000);
+                    long ms = (System.nanoTime() - start) / 1_000_000;
+                    if (records > 0) {
+                        LOG.info("Loaded the groups of {}-{}: {} records in {} ms", OffsetsTopic.NAME, p, records, ms);
+                    } else {
+                        LOG.debug("Loaded the groups of {}-{}: no records", OffsetsTopic.NAME, p);
+                    }
                 }
             }
         } catch (Exception e) {
