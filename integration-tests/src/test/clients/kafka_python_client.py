@@ -8,6 +8,9 @@ python3 kafka_python_client.py <bootstrap> produce <topic> <count>
     "<key> <partition> <offset>" per acknowledged record
 python3 kafka_python_client.py <bootstrap> consume <topic> <partitions>
     assign (no group), seek to the beginning, read to the end offsets: "<partition> <offset> <key> <value>"
+python3 kafka_python_client.py <bootstrap> group-consume <topic> <count>
+    subscribe as a member of group "<topic>-group" from the earliest offsets until <count> records arrived, commit
+    synchronously and leave: "<partition> <offset> <value>" per record
 Exits 1 with the error on stderr if anything fails (client_cli.py).
 """
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
@@ -65,5 +68,25 @@ def consume(bootstrap, topic, partitions):
         consumer.close()
 
 
+def group_consume(bootstrap, topic, count):
+    consumer = KafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=f"{topic}-group",
+                             auto_offset_reset="earliest", enable_auto_commit=False)
+    try:
+        records = []
+        for _ in range(200):
+            if len(records) >= count:
+                break
+            for messages in consumer.poll(timeout_ms=300).values():
+                for m in messages:
+                    records.append(f"{m.partition} {m.offset} {m.value.decode()}")
+        else:
+            raise RuntimeError(f"only {len(records)} of {count} records arrived")
+        consumer.commit()
+        print("\n".join(records))
+    finally:
+        consumer.close()
+
+
 if __name__ == "__main__":
-    client_cli.run({"create-topic": create_topic, "produce": produce, "consume": consume})
+    client_cli.run({"create-topic": create_topic, "produce": produce, "consume": consume,
+                    "group-consume": group_consume})

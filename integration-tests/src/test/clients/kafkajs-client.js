@@ -6,6 +6,9 @@
 //   sends js-key-<i>/js-value-<i> in batches of 10 with acks=all; prints "partition <p> base <offset>" per reply
 // node kafkajs-client.js <bootstrap> offsets <topic>
 //   prints "partition <p> low <offset> high <offset>" from fetchTopicOffsets
+// node kafkajs-client.js <bootstrap> group-consume <topic> <count>
+//   subscribes as a member of group "<topic>-group" from the beginning until <count> records arrived (offsets
+//   committed after each batch), then leaves; prints "<partition> <offset> <value>" per record
 // Exits 1 with the error on stderr if anything fails. Needs NODE_PATH to hold kafkajs.
 'use strict';
 const { Kafka, logLevel } = require('kafkajs');
@@ -57,6 +60,34 @@ async function main() {
       }
     } finally {
       await admin.disconnect();
+    }
+  } else if (command === 'group-consume') {
+    const consumer = kafka.consumer({ groupId: `${topic}-group`, allowAutoTopicCreation: false });
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      const lines = [];
+      await new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`only ${lines.length} of ${number} records arrived`)), 60000);
+        consumer.run({
+          autoCommit: false,
+          eachBatch: async ({ batch, resolveOffset }) => {
+            for (const m of batch.messages) {
+              lines.push(`${batch.partition} ${m.offset} ${m.value.toString()}`);
+              resolveOffset(m.offset);
+            }
+            await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition,
+              offset: String(Number(batch.lastOffset()) + 1) }]);
+            if (lines.length >= Number(number)) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        }).catch(reject);
+      });
+      console.log(lines.join('\n'));
+    } finally {
+      await consumer.disconnect();
     }
   } else {
     throw new Error(`unknown command ${command}`);

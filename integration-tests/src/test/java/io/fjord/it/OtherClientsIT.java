@@ -260,6 +260,46 @@ class OtherClientsIT {
         createProduceAndConsumeWithPython("kafka", "kafka_python_client.py", "kafka-python-topic", "kp");
     }
 
+    @Test
+    void kafkajsConsumesAsAGroupMemberAndItsCommittedOffsetsAreWhatKafkaClientsSees() throws Exception {
+        int partitions = 2;
+        createTopic("kafkajs-group-topic", partitions);
+        for (int p = 0; p < partitions; p++) {
+            Clients.produce(broker.bootstrapServers(), "kafkajs-group-topic", p, 10, i -> null, i -> "g" + i);
+        }
+
+        Result consumed = kafkajs("group-consume", "kafkajs-group-topic", String.valueOf(partitions * 10));
+
+        assertEquals(0, consumed.exitCode(), consumed.toString());
+        assertEquals(partitions * 10, consumed.stdoutLines().size(), consumed.toString());
+        Map<TopicPartition, OffsetAndMetadata> committed = broker.admin()
+                .listConsumerGroupOffsets("kafkajs-group-topic-group").partitionsToOffsetAndMetadata().get();
+        for (int p = 0; p < partitions; p++) {
+            assertEquals(10, committed.get(new TopicPartition("kafkajs-group-topic", p)).offset(), committed.toString());
+        }
+    }
+
+    @Test
+    void kafkaPythonConsumesAsAGroupMemberAndItsCommittedOffsetsAreWhatKafkaClientsSees() throws Exception {
+        int partitions = 2;
+        createTopic("kafka-python-group-topic", partitions);
+        for (int p = 0; p < partitions; p++) {
+            Clients.produce(broker.bootstrapServers(), "kafka-python-group-topic", p, 10, i -> null, i -> "g" + i);
+        }
+
+        Result consumed = python("kafka", "kafka_python_client.py", "group-consume", "kafka-python-group-topic",
+                String.valueOf(partitions * 10));
+
+        assertEquals(0, consumed.exitCode(), consumed.toString());
+        assertEquals(partitions * 10, consumed.stdoutLines().size(), consumed.toString());
+        Map<TopicPartition, OffsetAndMetadata> committed = broker.admin()
+                .listConsumerGroupOffsets("kafka-python-group-topic-group").partitionsToOffsetAndMetadata().get();
+        for (int p = 0; p < partitions; p++) {
+            assertEquals(10, committed.get(new TopicPartition("kafka-python-group-topic", p)).offset(),
+                    committed.toString());
+        }
+    }
+
     /**
      * The script creates a 3-partition topic and prints its metadata, produces 50 keyed records (each
      * acknowledged on the partition Java's default partitioner picks, at the offset kafka-clients then reads
