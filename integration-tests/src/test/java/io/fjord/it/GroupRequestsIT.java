@@ -1,9 +1,11 @@
 package io.fjord.it;
 
+import io.fjord.broker.RawConnection;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor;
 import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.DeleteGroupsRequestData;
 import org.apache.kafka.common.message.DescribeGroupsRequestData;
 import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup;
@@ -29,6 +31,7 @@ import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchRespon
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.SimpleRecord;
@@ -56,6 +59,7 @@ import org.apache.kafka.common.requests.OffsetFetchRequest;
 import org.apache.kafka.common.requests.OffsetFetchResponse;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.ProduceResponse;
+import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.requests.SyncGroupRequest;
 import org.apache.kafka.common.requests.SyncGroupResponse;
 import org.apache.kafka.common.utils.Utils;
@@ -65,7 +69,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -303,7 +306,7 @@ class GroupRequestsIT {
         ProduceRequestData produce = new ProduceRequestData().setAcks((short) 1).setTimeoutMs(5000);
         produce.topicData().add(new ProduceRequestData.TopicProduceData().setName("__consumer_offsets")
                 .setPartitionData(List.of(new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(
-                        MemoryRecords.withRecords(org.apache.kafka.common.compress.Compression.NONE,
+                        MemoryRecords.withRecords(Compression.NONE,
                                 new SimpleRecord("k".getBytes(), "v".getBytes()))))));
         ProduceResponse produced = broker.raw().send(new ProduceRequest.Builder((short) 9, (short) 9, produce).build((short) 9));
         assertEquals(Errors.INVALID_TOPIC_EXCEPTION.code(), produced.data().responses().iterator().next()
@@ -549,6 +552,30 @@ class GroupRequestsIT {
 
     @Test
     @Timeout(120)
+    void aMemberWhoseRequestsCarryNoClientIdIsDescribedWithAnEmptyOne() throws Exception {
+        awaitCoordinator("anonymous");
+        JoinGroupRequestData.JoinGroupRequestProtocolCollection protocols =
+                new JoinGroupRequestData.JoinGroupRequestProtocolCollection();
+        protocols.add(new JoinGroupRequestData.JoinGroupRequestProtocol().setName("range").setMetadata(subscription("t")));
+        JoinGroupRequest join = new JoinGroupRequest.Builder(new JoinGroupRequestData().setGroupId("anonymous")
+                .setMemberId("").setSessionTimeoutMs(30_000).setRebalanceTimeoutMs(10_000).setProtocolType("consumer")
+                .setProtocols(protocols)).build((short) 3);
+        JoinGroupResponse joined;
+        try (RawConnection connection = new RawConnection(broker.port())) {
+            RequestHeader header = new RequestHeader(ApiKeys.JOIN_GROUP, (short) 3, null, 1);
+            connection.sendFrame(join.serializeWithHeader(header));
+            joined = RawClient.receive(connection, header);
+        }
+        assertEquals(Errors.NONE, joined.error());
+
+        DescribedGroup described = describe((short) 5, "anonymous");
+
+        assertEquals(1, described.members().size());
+        assertEquals("", described.members().get(0).clientId());
+    }
+
+    @Test
+    @Timeout(120)
     void anEmptyGroupIdIsInvalidAndOffsetFetchV1ReportsGroupErrorsPerPartition() throws Exception {
         awaitCoordinator("");
         assertEquals(Errors.INVALID_GROUP_ID.code(), join((short) 5, "", "", 30_000).errorCode());
@@ -584,6 +611,6 @@ class GroupRequestsIT {
         assertEquals("later", partitionOf(fetched, "t", 1).metadata());
         assertEquals(102, partitionOf(fetched, "t", 2).committedOffset());
         assertEquals(Set.of("durable"), Set.copyOf(list((short) 5).stream().map(ListedGroup::groupId).toList()));
-        assertEquals(Arrays.asList("Empty"), list((short) 5).stream().map(ListedGroup::groupState).toList());
+        assertEquals(List.of("Empty"), list((short) 5).stream().map(ListedGroup::groupState).toList());
     }
 }

@@ -55,7 +55,9 @@ public final class DescribeGroupsHandler implements ApiHandler<DescribeGroupsReq
             List<DescribeGroupsResponse.DescribedGroupMember> members = new ArrayList<>();
             for (GroupDescription.Member m : d.members()) {
                 members.add(new DescribeGroupsResponse.DescribedGroupMember().setMemberId(m.memberId())
-                        .setGroupInstanceId(m.groupInstanceId()).setClientId(m.clientId()).setClientHost(m.clientHost())
+                        .setGroupInstanceId(m.groupInstanceId())
+                        .setClientId(m.clientId() == null ? "" : m.clientId())
+                        .setClientHost(m.clientHost() == null ? "" : m.clientHost())
                         .setMemberMetadata(m.metadata() == null ? new byte[0] : m.metadata())
                         .setMemberAssignment(m.assignment() == null ? new byte[0] : m.assignment()));
             }

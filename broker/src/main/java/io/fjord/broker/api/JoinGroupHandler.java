@@ -19,7 +19,8 @@ import java.util.concurrent.CompletableFuture;
  * MEMBER_ID_REQUIRED with their new id and must join again (two-step join); v5+ carry group.instance.id (static
  * members); v7+ answer the protocol type; v9 members may be told to skip the assignment (static leader rejoining a
  * Stable group). Before v7 the protocol name is never null on the wire (empty instead). Member metadata goes to
- * the leader only. The client host is the request's source address ("/1.2.3.4"). Thread-safe.
+ * the leader only. The client id is the request header's ("" when null), the client host the request's source address
+ * ("/1.2.3.4"). Thread-safe.
  */
 public final class JoinGroupHandler implements ApiHandler<JoinGroupRequest> {
     private final GroupCoordinator coordinator;
@@ -42,7 +43,8 @@ public final class JoinGroupHandler implements ApiHandler<JoinGroupRequest> {
         }
         int rebalanceTimeoutMs = version == 0 ? request.sessionTimeoutMs() : request.rebalanceTimeoutMs();
         JoinRequest join = new JoinRequest(request.groupId(), request.memberId(),
-                version >= 5 ? request.groupInstanceId() : null, context.header().clientId(), context.clientHost(),
+                version >= 5 ? request.groupInstanceId() : null,
+                context.header().clientId() == null ? "" : context.header().clientId(), context.clientHost(),
                 request.sessionTimeoutMs(), rebalanceTimeoutMs, request.protocolType(), protocols, version >= 4,
                 version >= 9);
         return coordinator.joinGroup(join).thenApply(result -> response(result, version));
