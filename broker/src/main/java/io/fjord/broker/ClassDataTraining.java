@@ -2,19 +2,26 @@ package io.fjord.broker;
 
 import io.fjord.broker.config.BrokerConfig;
 import io.fjord.protocol.ApiMessage;
+import io.fjord.protocol.ErrorCode;
 import io.fjord.protocol.ProtocolWriter;
 import io.fjord.protocol.RequestHeader;
 import io.fjord.protocol.message.ApiVersionsRequest;
 import io.fjord.protocol.message.CreateTopicsRequest;
 import io.fjord.protocol.message.CreateTopicsRequest.CreatableTopic;
+import io.fjord.protocol.message.DescribeGroupsRequest;
 import io.fjord.protocol.message.FetchRequest;
 import io.fjord.protocol.message.FetchRequest.FetchPartition;
 import io.fjord.protocol.message.FetchRequest.FetchTopic;
+import io.fjord.protocol.message.FindCoordinatorRequest;
+import io.fjord.protocol.message.JoinGroupRequest;
+import io.fjord.protocol.message.ListGroupsRequest;
 import io.fjord.protocol.message.ListOffsetsRequest;
 import io.fjord.protocol.message.ListOffsetsRequest.ListOffsetsPartition;
 import io.fjord.protocol.message.ListOffsetsRequest.ListOffsetsTopic;
 import io.fjord.protocol.message.MetadataRequest;
 import io.fjord.protocol.message.MetadataRequest.MetadataRequestTopic;
+import io.fjord.protocol.message.OffsetCommitRequest;
+import io.fjord.protocol.message.OffsetFetchRequest;
 import io.fjord.protocol.message.ProduceRequest;
 import io.fjord.protocol.message.ProduceRequest.PartitionProduceData;
 import io.fjord.protocol.message.ProduceRequest.TopicProduceData;
@@ -49,8 +56,9 @@ import java.util.stream.Stream;
  * and verifying those classes again.
  *
  * <p>It starts a full single-node broker over a fresh temporary directory on ephemeral loopback ports,
- * sends a few typical requests (ApiVersions, Metadata, CreateTopics, Produce, ListOffsets, Fetch) over a plain
- * socket, asks the HTTP listener for /health, stops the broker, deletes the directory and exits 0 (any
+ * sends a few typical requests (ApiVersions, Metadata, CreateTopics, Produce, ListOffsets, Fetch, and the group APIs:
+ * FindCoordinator, which creates a one-partition {@code __consumer_offsets}, then once it is loaded JoinGroup,
+ * OffsetCommit, OffsetFetch, DescribeGroups, ListGroups) over a plain socket, asks the HTTP listener for /health, stops the broker, deletes the directory and exits 0 (any
  * failure exits 1, and bin/broker then runs without an archive; so does a run that takes over two minutes,
  * halted without writing the archive). Single-threaded; not used by the broker.
  */
@@ -101,7 +109,10 @@ public final class ClassDataTraining {
                 "controller.listener.names", "CONTROLLER",
                 "controller.quorum.voters", "1@127.0.0.1:" + controllerPort,
                 "http.listener", "127.0.0.1:0",
-                "log.dirs", dir.resolve("data").toString()));
+                "log.dirs", dir.resolve("data").toString(),
+                "offsets.topic.num.partitions", "1",
+                "offsets.topic.replication.factor", "1",
+                "group.initial.rebalance.delay.ms", "0"));
         try (BrokerServer server = new BrokerServer(config)) {
             server.start();
             try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.boundPort("PLAINTEXT"))) {
@@ -122,6 +133,7 @@ public final class ClassDataTraining {
                         .setMaxBytes(1 << 20).setSessionEpoch(-1).setTopics(List.of(new FetchTopic().setTopic(TOPIC)
                                 .setPartitions(List.of(new FetchPartition().setPartition(0).setFetchOffset(0)
                                         .setPartitionMaxBytes(1 << 20))))));
+                trainGroups(socket, server);
             }
             if (server.httpPort() > 0) {
                 HttpURLConnection http = (HttpURLConnection) URI.create("http://127.0.0.1:" + server.httpPort()
@@ -130,6 +142,29 @@ public final class ClassDataTraining {
                 http.disconnect();
             }
         }
+    }
+
+    /** FindCoordinator (creating __consumer_offsets), then, once its partition is loaded, the other group APIs. */
+    private static void trainGroups(Socket socket, BrokerServer server) throws Exception {
+        String group = "class-data-training-group";
+        exchange(socket, (short) 4, new FindCoordinatorRequest().setKeyType((byte) 0).setCoordinatorKeys(List.of(group)));
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (server.groupCoordinator().coordinator().fetchOffsets(group, null, false).join().error() != ErrorCode.NONE) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IOException("the group coordinator did not load __consumer_offsets");
+            }
+            Thread.sleep(10);
+        }
+        exchange(socket, (short) 9, new JoinGroupRequest().setGroupId(group).setMemberId("").setSessionTimeoutMs(10_000)
+                .setRebalanceTimeoutMs(10_000).setProtocolType("consumer").setProtocols(List.of(
+                        new JoinGroupRequest.Protocol().setName("range").setMetadata(new byte[0]))));
+        exchange(socket, (short) 9, new OffsetCommitRequest().setGroupId(group).setGenerationIdOrMemberEpoch(-1)
+                .setMemberId("").setTopics(List.of(new OffsetCommitRequest.Topic().setName(TOPIC).setPartitions(
+                        List.of(new OffsetCommitRequest.Partition().setPartitionIndex(0).setCommittedOffset(1))))));
+        exchange(socket, (short) 9, new OffsetFetchRequest().setGroups(List.of(
+                new OffsetFetchRequest.Group().setGroupId(group).setTopics(null))));
+        exchange(socket, (short) 6, new DescribeGroupsRequest().setGroups(List.of(group)));
+        exchange(socket, (short) 5, new ListGroupsRequest());
     }
 
     private static ByteBuf batch() {
