@@ -552,6 +552,31 @@ class GroupRequestsIT {
 
     @Test
     @Timeout(120)
+    void joinGroupV0UsesTheSessionTimeoutAsTheRebalanceTimeout() throws Exception {
+        String group = "v0-rebalance";
+        awaitCoordinator(group);
+        JoinGroupResponseData first = join((short) 0, group, "", 6000);
+        assertEquals(Errors.NONE.code(), first.errorCode());
+        assertEquals(Errors.NONE.code(), sync((short) 0, group, first.generationId(), first.memberId(),
+                assignment(new TopicPartition("t", 0))).errorCode());
+
+        JoinGroupRequestData.JoinGroupRequestProtocolCollection protocols =
+                new JoinGroupRequestData.JoinGroupRequestProtocolCollection();
+        protocols.add(new JoinGroupRequestData.JoinGroupRequestProtocol().setName("range").setMetadata(subscription("t")));
+        long start = System.nanoTime();
+        JoinGroupResponse second = broker.raw().send(new JoinGroupRequest.Builder(new JoinGroupRequestData()
+                .setGroupId(group).setMemberId("").setSessionTimeoutMs(30_000).setRebalanceTimeoutMs(1000)
+                .setProtocolType("consumer").setProtocols(protocols)).build((short) 1));
+        long waitedMs = (System.nanoTime() - start) / 1_000_000;
+
+        assertEquals(Errors.NONE, second.error());
+        assertEquals(second.data().memberId(), second.data().leader(), "the silent v0 member was removed");
+        assertEquals(1, second.data().members().size());
+        assertTrue(waitedMs >= 4000, "the rebalance waited " + waitedMs + " ms, not the v0 member's 6 s session");
+    }
+
+    @Test
+    @Timeout(120)
     void aMemberWhoseRequestsCarryNoClientIdIsDescribedWithAnEmptyOne() throws Exception {
         awaitCoordinator("anonymous");
         JoinGroupRequestData.JoinGroupRequestProtocolCollection protocols =
