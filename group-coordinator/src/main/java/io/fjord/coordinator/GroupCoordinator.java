@@ -8,6 +8,8 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -644,44 +646,56 @@ public final class GroupCoordinator {
     /**
      * Marks {@code partition} as loading: its groups answer COORDINATOR_LOAD_IN_PROGRESS until {@link #completeLoad}.
      * A partition loaded before is unloaded first, so the load starts from nothing.
+     *
+     * @return the epoch of this load; {@link #replay} and {@link #completeLoad} take it, and do nothing once another
+     *         load of the partition began or it was unloaded, so a loader left over from an earlier leadership can
+     *         neither roll state back nor complete a load that is not its own
      */
-    public synchronized void beginLoad(int partition) {
+    public synchronized long beginLoad(int partition) {
         if (partitions.containsKey(partition)) {
             unload(partition);
         }
-        partitions.put(partition, new PartitionState(LoadState.LOADING, ++loadEpochs));
+        long epoch = ++loadEpochs;
+        partitions.put(partition, new PartitionState(LoadState.LOADING, epoch));
+        return epoch;
+    }
+
+    private boolean isLoading(int partition, long loadEpoch) {
+        PartitionState state = partitions.get(partition);
+        return state != null && state.state() == LoadState.LOADING && state.epoch() == loadEpoch;
     }
 
     /**
-     * Applies one record read back from {@code partition}, in log order, while it loads: the same apply path that
-     * live writes take once appended. A record that does not decode is logged and skipped; so is a record for a
-     * partition that is not loading (unloaded meanwhile, e.g. leadership lost during the load).
+     * Applies one record read back from {@code partition}, in log order, during the load {@code loadEpoch}: the same
+     * apply path that live writes take once appended. A record that does not decode is logged and skipped; a record
+     * of another load (unloaded or reloaded meanwhile, e.g. leadership lost during the load) is ignored.
      */
-    public synchronized void replay(int partition, CoordinatorRecord record) {
-        PartitionState state = partitions.get(partition);
-        if (state == null || state.state() != LoadState.LOADING) {
-            LOG.debug("Ignoring a record for __consumer_offsets partition {}, which is not loading", partition);
+    public synchronized void replay(int partition, long loadEpoch, CoordinatorRecord record) {
+        if (!isLoading(partition, loadEpoch)) {
+            LOG.debug("Ignoring a record of load {} of __consumer_offsets partition {}, which is not that load",
+                    loadEpoch, partition);
             return;
         }
         try {
             apply(record, false);
-        } catch (IllegalArgumentException e) {
-            LOG.warn("Skipping an undecodable record of __consumer_offsets partition {}: {}", partition, e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("Skipping an undecodable record of __consumer_offsets partition {} (load {}, key {}): {}",
+                    partition, loadEpoch, HexFormat.of().formatHex(record.key()), e.toString());
         }
     }
 
     /**
-     * Ends the load of {@code partition}: its groups are served from now on, and every restored member must
-     * heartbeat within its session timeout from now. Does nothing when the partition is not loading (unloaded
-     * meanwhile).
+     * Ends the load {@code loadEpoch} of {@code partition}: its groups are served from now on, and every restored
+     * member must heartbeat within its session timeout from now. Does nothing when that load is not the partition's
+     * current one (unloaded or reloaded meanwhile).
      */
-    public synchronized void completeLoad(int partition) {
-        PartitionState state = partitions.get(partition);
-        if (state == null || state.state() != LoadState.LOADING) {
-            LOG.debug("Not completing the load of __consumer_offsets partition {}, which is not loading", partition);
+    public synchronized void completeLoad(int partition, long loadEpoch) {
+        if (!isLoading(partition, loadEpoch)) {
+            LOG.debug("Not completing load {} of __consumer_offsets partition {}, which is not that load",
+                    loadEpoch, partition);
             return;
         }
-        partitions.put(partition, new PartitionState(LoadState.LOADED, state.epoch()));
+        partitions.put(partition, new PartitionState(LoadState.LOADED, loadEpoch));
         for (ClassicGroup group : List.copyOf(groups.values())) {
             if (partitionFor(group.groupId()) == partition) {
                 for (ClassicGroupMember member : group.members()) {
@@ -1033,7 +1047,7 @@ public final class GroupCoordinator {
         if (values == null) {
             return Set.of();
         }
-        Set<String> lower = new java.util.HashSet<>();
+        Set<String> lower = new HashSet<>();
         values.forEach(v -> lower.add(v.toLowerCase(Locale.ROOT)));
         return lower;
     }

@@ -52,8 +52,7 @@ class CoordinatorFixture {
 
     static void loadAll(GroupCoordinator c) {
         for (int p = 0; p < PARTITIONS; p++) {
-            c.beginLoad(p);
-            c.completeLoad(p);
+            c.completeLoad(p, c.beginLoad(p));
         }
     }
 
@@ -61,11 +60,11 @@ class CoordinatorFixture {
     GroupCoordinator reloaded() {
         GroupCoordinator fresh = new GroupCoordinator(CONFIG, time, scheduler, log);
         for (int p = 0; p < PARTITIONS; p++) {
-            fresh.beginLoad(p);
+            long load = fresh.beginLoad(p);
             for (CoordinatorRecord r : log.written(p)) {
-                fresh.replay(p, r);
+                fresh.replay(p, load, r);
             }
-            fresh.completeLoad(p);
+            fresh.completeLoad(p, load);
         }
         return fresh;
     }

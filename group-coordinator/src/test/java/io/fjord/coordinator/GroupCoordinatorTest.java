@@ -31,8 +31,7 @@ class GroupCoordinatorTest {
         GroupCoordinatorConfig config = new GroupCoordinatorConfig(10, 300_000, initialDelayMs, maxSize);
         GroupCoordinator c = new GroupCoordinator(config, time, scheduler);
         for (int p = 0; p < config.offsetsTopicNumPartitions(); p++) {
-            c.beginLoad(p);
-            c.completeLoad(p);
+            c.completeLoad(p, c.beginLoad(p));
         }
         return c;
     }

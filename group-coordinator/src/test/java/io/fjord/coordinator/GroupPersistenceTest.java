@@ -45,9 +45,9 @@ class GroupPersistenceTest {
     @Test
     void everyEntryPointAnswersNotCoordinatorBeforeTheLoadAndLoadInProgressDuringIt() {
         assertEntryPointsAnswer(ErrorCode.NOT_COORDINATOR);
-        coordinator.beginLoad(coordinator.partitionFor("g"));
+        long load = coordinator.beginLoad(coordinator.partitionFor("g"));
         assertEntryPointsAnswer(ErrorCode.COORDINATOR_LOAD_IN_PROGRESS);
-        coordinator.completeLoad(coordinator.partitionFor("g"));
+        coordinator.completeLoad(coordinator.partitionFor("g"), load);
         assertEquals(ErrorCode.NONE, coordinator.fetchOffsets("g", null, false).join().error());
     }
 
@@ -69,12 +69,12 @@ class GroupPersistenceTest {
     @Test
     void listGroupsReportsALoadInProgressAndLeavesOutPartitionsNotLoaded() {
         int p = coordinator.partitionFor("g");
-        coordinator.beginLoad(p);
-        coordinator.replay(p, new CoordinatorRecord(OffsetsTopicFormat.offsetKey("g", ORDERS_0),
+        long load = coordinator.beginLoad(p);
+        coordinator.replay(p, load, new CoordinatorRecord(OffsetsTopicFormat.offsetKey("g", ORDERS_0),
                 OffsetsTopicFormat.offsetValue(new CommittedOffset(1, -1, "", 0))));
         assertTrue(coordinator.isLoadInProgress());
         assertTrue(coordinator.listGroups(Set.of(), Set.of()).isEmpty(), "a loading partition's groups are not listed");
-        coordinator.completeLoad(p);
+        coordinator.completeLoad(p, load);
         assertFalse(coordinator.isLoadInProgress());
         assertEquals(List.of("g"), coordinator.listGroups(Set.of(), Set.of()).stream().map(GroupListing::groupId).toList());
         assertNotEquals(p, coordinator.partitionFor("other"));
@@ -248,8 +248,7 @@ class GroupPersistenceTest {
                 List.of(new CommitRequest.Offset(ORDERS_0, 5, -1, ""))));
         int partition = coordinator.partitionFor("simple");
         coordinator.unload(partition);
-        coordinator.beginLoad(partition);
-        coordinator.completeLoad(partition);
+        coordinator.completeLoad(partition, coordinator.beginLoad(partition));
 
         f.log.completeHeld();
 
@@ -260,25 +259,47 @@ class GroupPersistenceTest {
     @Test
     void aLoadInterruptedByAnUnloadAppliesNothingAndDoesNotServeThePartition() {
         int p = coordinator.partitionFor("g");
-        coordinator.beginLoad(p);
+        long load = coordinator.beginLoad(p);
         coordinator.unload(p);
-        coordinator.replay(p, new CoordinatorRecord(OffsetsTopicFormat.offsetKey("g", ORDERS_0),
+        coordinator.replay(p, load, new CoordinatorRecord(OffsetsTopicFormat.offsetKey("g", ORDERS_0),
                 OffsetsTopicFormat.offsetValue(new CommittedOffset(1, -1, "", 0))));
-        coordinator.completeLoad(p);
+        coordinator.completeLoad(p, load);
         assertNull(coordinator.group("g"));
         assertEquals(ErrorCode.NOT_COORDINATOR, coordinator.fetchOffsets("g", null, false).join().error());
     }
 
     @Test
+    void aLoaderOfAnEarlierLeadershipCannotRollOffsetsBackNorCompleteTheCurrentLoad() {
+        f.loadAll();
+        f.commit("g", "", -1, ORDERS_0, 5, "");
+        f.commit("g", "", -1, ORDERS_0, 9, "");
+        int p = coordinator.partitionFor("g");
+        List<CoordinatorRecord> records = f.log.written(p);
+        GroupCoordinator fresh = new GroupCoordinator(CoordinatorFixture.CONFIG, f.time, f.scheduler, f.log);
+        long stale = fresh.beginLoad(p);
+        fresh.unload(p);
+        long current = fresh.beginLoad(p);
+        fresh.replay(p, current, records.get(0));
+        fresh.replay(p, current, records.get(1));
+
+        fresh.replay(p, stale, records.get(0));
+        fresh.completeLoad(p, stale);
+
+        assertEquals(ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, fresh.fetchOffsets("g", null, false).join().error());
+        fresh.completeLoad(p, current);
+        assertEquals(9, fresh.fetchOffsets("g", List.of(ORDERS_0), false).join().offsets().get(ORDERS_0).offset());
+    }
+
+    @Test
     void undecodableAndUnknownRecordsAreSkippedAtLoad() {
         int p = coordinator.partitionFor("g");
-        coordinator.beginLoad(p);
+        long load = coordinator.beginLoad(p);
         Writer unknown = new Writer();
         unknown.int16(5);
         unknown.string("g", false);
-        coordinator.replay(p, new CoordinatorRecord(unknown.bytes(), new byte[] {1, 2}));
-        coordinator.replay(p, new CoordinatorRecord(OffsetsTopicFormat.offsetKey("g", ORDERS_0), new byte[] {0}));
-        coordinator.completeLoad(p);
+        coordinator.replay(p, load, new CoordinatorRecord(unknown.bytes(), new byte[] {1, 2}));
+        coordinator.replay(p, load, new CoordinatorRecord(OffsetsTopicFormat.offsetKey("g", ORDERS_0), new byte[] {0}));
+        coordinator.completeLoad(p, load);
         assertNull(coordinator.group("g"));
     }
 
@@ -349,15 +370,15 @@ class GroupPersistenceTest {
     void explicitExpireTimestampOfAVersionOneValueIsHonoured() {
         int p = coordinator.partitionFor("old");
         f.loadAll();
-        coordinator.beginLoad(p);
+        long load = coordinator.beginLoad(p);
         Writer v1 = new Writer();
         v1.int16(1);
         v1.int64(8);
         v1.string("", false);
         v1.int64(f.time.milliseconds());
         v1.int64(f.time.milliseconds() + CHECK_MS);
-        coordinator.replay(p, new CoordinatorRecord(OffsetsTopicFormat.offsetKey("old", ORDERS_0), v1.bytes()));
-        coordinator.completeLoad(p);
+        coordinator.replay(p, load, new CoordinatorRecord(OffsetsTopicFormat.offsetKey("old", ORDERS_0), v1.bytes()));
+        coordinator.completeLoad(p, load);
         assertEquals(8, f.fetched("old", ORDERS_0).offset());
         f.time.advance(CHECK_MS);
         assertNull(f.fetched("old", ORDERS_0));
