@@ -65,8 +65,11 @@ public final class GroupCoordinatorService implements AutoCloseable {
     private final Map<Integer, Load> led = new HashMap<>();
     private boolean closed;
 
-    /** One load of one partition; a later leadership change makes it stale. */
-    private record Load(Uuid topicId, int partition) {
+    /**
+     * One load of one partition, with the coordinator's load epoch that its replays carry; a later leadership change
+     * makes it stale. Compared by identity.
+     */
+    private record Load(Uuid topicId, int partition, long epoch) {
     }
 
     public GroupCoordinatorService(BrokerConfig config, BrokerMetadata metadata, PartitionManager partitions) {
@@ -150,9 +153,8 @@ public final class GroupCoordinatorService implements AutoCloseable {
             }
             for (int p : ledNow) {
                 if (!led.containsKey(p)) {
-                    Load load = new Load(topic.id(), p);
+                    Load load = new Load(topic.id(), p, coordinator.beginLoad(p));
                     led.put(p, load);
-                    coordinator.beginLoad(p);
                     try {
                         partitions.ioExecutor(OffsetsTopicLog.ioKey(p)).execute(() -> load(load));
                     } catch (RuntimeException e) {
@@ -195,7 +197,8 @@ public final class GroupCoordinatorService implements AutoCloseable {
                             for (Record r : batch) {
                                 if (r.offset() >= offset && r.key() != null) {
                                     byte[] value = r.value() == null ? null : ByteBufUtil.getBytes(r.value());
-                                    coordinator.replay(p, new CoordinatorRecord(ByteBufUtil.getBytes(r.key()), value));
+                                    coordinator.replay(p, load.epoch(),
+                                            new CoordinatorRecord(ByteBufUtil.getBytes(r.key()), value));
                                     records++;
                                 }
                             }
@@ -211,7 +214,7 @@ public final class GroupCoordinatorService implements AutoCloseable {
             }
             synchronized (this) {
                 if (isCurrent(load)) {
-                    coordinator.completeLoad(p);
+                    coordinator.completeLoad(p, load.epoch());
                     long ms = (System.nanoTime() - start) / 1_000_000;
                     if (records > 0) {
                         LOG.info("Loaded the groups of {}-{}: {} records in {} ms", OffsetsTopic.NAME, p, records, ms);
