@@ -7,6 +7,7 @@ import io.fjord.broker.api.RequestDispatcher;
 import io.fjord.broker.config.BrokerConfig;
 import io.fjord.broker.config.Endpoint;
 import io.fjord.broker.config.HostPort;
+import io.fjord.broker.group.GroupCoordinatorService;
 import io.fjord.broker.http.HealthHandler;
 import io.fjord.broker.log.PartitionManager;
 import io.fjord.broker.network.ConnectionErrorHandler;
@@ -68,6 +69,7 @@ public final class BrokerServer implements AutoCloseable {
     private final RequestDispatcher dispatcher;
     private final BrokerMetadata metadata;
     private final PartitionManager partitions;
+    private final GroupCoordinatorService groups;
     private final ResponseEncoder responseEncoder = new ResponseEncoder();
     private final ConnectionErrorHandler errorHandler = new ConnectionErrorHandler();
     private final Map<String, Channel> serverChannels = new LinkedHashMap<>();
@@ -87,6 +89,7 @@ public final class BrokerServer implements AutoCloseable {
         this.dispatcher = new RequestDispatcher(registry, ready);
         this.metadata = null;
         this.partitions = null;
+        this.groups = null;
         this.serveHttp = false;
         this.healthHandler = null;
     }
@@ -94,7 +97,8 @@ public final class BrokerServer implements AutoCloseable {
     /**
      * A full node: the metadata quorum runs in process (process.roles must contain controller), the HTTP
      * listener (http.listener) answers /health, and every handler of
-     * {@link ApiHandlerRegistry#forBroker(BrokerFeatures, BrokerMetadata, PartitionManager)} is served.
+     * {@link ApiHandlerRegistry#forBroker(BrokerFeatures, BrokerMetadata, PartitionManager, GroupCoordinatorService)}
+     * is served, with the group coordinator following the leadership of {@code __consumer_offsets}.
      */
     public BrokerServer(BrokerConfig config) {
         if (!config.processRoles().contains("controller")) {
@@ -104,8 +108,9 @@ public final class BrokerServer implements AutoCloseable {
         this.config = config;
         this.metadata = new BrokerMetadata(config);
         this.partitions = new PartitionManager(metadata);
+        this.groups = new GroupCoordinatorService(config, metadata, partitions);
         this.dispatcher = new RequestDispatcher(ApiHandlerRegistry.forBroker(BrokerFeatures.defaults(), metadata,
-                partitions), ready);
+                partitions, groups), ready);
         this.serveHttp = true;
         this.healthHandler = new HealthHandler(this::status, config.nodeId());
     }
@@ -290,6 +295,7 @@ public final class BrokerServer implements AutoCloseable {
         ready.completeExceptionally(new IllegalStateException("the broker is shutting down"));
         if (closed || acceptorGroup == null) {
             if (!closed && metadata != null) {
+                groups.close();
                 partitions.close();
                 metadata.close();
             }
@@ -307,6 +313,7 @@ public final class BrokerServer implements AutoCloseable {
         networkGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
         LOG.info("Network server stopped");
         if (metadata != null) {
+            groups.close();
             partitions.close();
             metadata.close();
         }

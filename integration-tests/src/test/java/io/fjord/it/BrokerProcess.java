@@ -47,8 +47,9 @@ final class BrokerProcess implements AutoCloseable {
     }
 
     /**
-     * A node on fresh free ports with data in {@code dir/data}; {@code overrides} ({@code key=value}) come
-     * after the helper's own, so they win. Not started yet.
+     * A node on fresh free ports with data in {@code dir/data}, offsets.topic.replication.factor=1 and
+     * group.initial.rebalance.delay.ms=0; {@code overrides} ({@code key=value}) come after the helper's own, so they
+     * win. Not started yet.
      */
     static BrokerProcess create(Path dir, String... overrides) throws IOException {
         int port = freePort();
@@ -60,7 +61,9 @@ final class BrokerProcess implements AutoCloseable {
                 "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
                 "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
                 "log.dirs=" + dir.resolve("data"),
-                "http.listener=127.0.0.1:" + httpPort)) {
+                "http.listener=127.0.0.1:" + httpPort,
+                "offsets.topic.replication.factor=1",
+                "group.initial.rebalance.delay.ms=0")) {
             arguments.add("--override");
             arguments.add(override);
         }

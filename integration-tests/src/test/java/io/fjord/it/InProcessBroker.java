@@ -9,7 +9,11 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
-/** A full single-node broker (quorum + handlers) in this JVM on ephemeral ports, over the given data dir. */
+/**
+ * A full single-node broker (quorum + handlers) in this JVM on ephemeral ports, over the given data dir; like Kafka's
+ * shipped server.properties it sets offsets.topic.replication.factor=1, and group.initial.rebalance.delay.ms=0 so
+ * groups form without waiting (both unless {@code extra} sets them).
+ */
 public final class InProcessBroker implements AutoCloseable {
     private final BrokerServer server;
 
@@ -27,6 +31,8 @@ public final class InProcessBroker implements AutoCloseable {
         props.put("controller.quorum.voters", "1@localhost:" + controllerPort);
         props.put("log.dirs", dataDir.toString());
         props.put("http.listener", "localhost:0");
+        props.put("offsets.topic.replication.factor", "1");
+        props.put("group.initial.rebalance.delay.ms", "0");
         props.putAll(extra);
         BrokerServer server = new BrokerServer(BrokerConfig.fromMap(props));
         server.start();

@@ -1,8 +1,10 @@
 package io.fjord.broker.api;
 
 import io.fjord.broker.config.ConfigDescriber;
+import io.fjord.broker.group.GroupCoordinatorService;
 import io.fjord.broker.log.PartitionManager;
 import io.fjord.broker.metadata.BrokerMetadata;
+import io.fjord.coordinator.GroupCoordinator;
 import io.fjord.protocol.ApiKey;
 
 import java.util.Collection;
@@ -27,9 +29,9 @@ public final class ApiHandlerRegistry {
         return registry;
     }
 
-    /** The handlers of a node that runs the metadata quorum in process. */
+    /** The handlers of a node that runs the metadata quorum and the group coordinator in process. */
     public static ApiHandlerRegistry forBroker(BrokerFeatures features, BrokerMetadata metadata,
-                                               PartitionManager partitions) {
+                                               PartitionManager partitions, GroupCoordinatorService groups) {
         ApiHandlerRegistry registry = forBroker(features);
         registry.register(new MetadataHandler(metadata));
         registry.register(new DescribeClusterHandler(metadata));
@@ -49,6 +51,18 @@ public final class ApiHandlerRegistry {
         registry.register(new DeleteRecordsHandler(metadata, partitions));
         registry.register(new DescribeLogDirsHandler(metadata.config().logDirs(), partitions));
         registry.register(new DescribeTopicPartitionsHandler(metadata));
+        GroupCoordinator coordinator = groups.coordinator();
+        registry.register(new FindCoordinatorHandler(metadata, groups));
+        registry.register(new JoinGroupHandler(coordinator));
+        registry.register(new SyncGroupHandler(coordinator));
+        registry.register(new HeartbeatHandler(coordinator));
+        registry.register(new LeaveGroupHandler(coordinator));
+        registry.register(new OffsetCommitHandler(metadata, coordinator));
+        registry.register(new OffsetFetchHandler(coordinator));
+        registry.register(new DescribeGroupsHandler(coordinator));
+        registry.register(new ListGroupsHandler(coordinator));
+        registry.register(new DeleteGroupsHandler(coordinator));
+        registry.register(new OffsetDeleteHandler(metadata, coordinator));
         return registry;
     }
 

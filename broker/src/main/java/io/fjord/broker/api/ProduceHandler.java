@@ -35,7 +35,9 @@ import java.util.concurrent.CompletableFuture;
  * INVALID_REQUIRED_ACKS.
  *
  * <p>Per partition: a topic unknown by name UNKNOWN_TOPIC_OR_PARTITION (by id, v13: UNKNOWN_TOPIC_ID), an
- * unknown partition UNKNOWN_TOPIC_OR_PARTITION, a partition led by another node NOT_LEADER_OR_FOLLOWER;
+ * unknown partition UNKNOWN_TOPIC_OR_PARTITION, a partition of an internal topic (__consumer_offsets,
+ * __transaction_state: only coordinators append there) INVALID_TOPIC_EXCEPTION, a partition led by another node
+ * NOT_LEADER_OR_FOLLOWER;
  * otherwise the records are appended with {@link PartitionLog#append(io.netty.buffer.ByteBuf, int, AppendOrigin)} as
  * {@link AppendOrigin#CLIENT} at the leader epoch of the image (Kafka's leader validation: one magic-2 batch,
  * offsets, keys on compacted topics, timestamps), and the log's typed failures become Kafka's codes
@@ -160,6 +162,10 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
         PartitionImage partition = topic.partition(p.index());
         if (partition == null) {
             return error(p.index(), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null);
+        }
+        if (MetadataHandler.INTERNAL_TOPICS.contains(topic.name())) {
+            return error(p.index(), ErrorCode.INVALID_TOPIC_EXCEPTION,
+                    "Cannot append to internal topic " + topic.name());
         }
         if (partition.leader() != metadata.nodeId()) {
             return error(p.index(), ErrorCode.NOT_LEADER_OR_FOLLOWER, null);

@@ -14,6 +14,14 @@ public record RequestContext(RequestHeader header, SocketAddress clientAddress, 
         return header.apiVersion();
     }
 
+    /** The client's address as Kafka names it in group descriptions: "/" followed by the IP address. */
+    public String clientHost() {
+        if (clientAddress instanceof java.net.InetSocketAddress inet && inet.getAddress() != null) {
+            return inet.getAddress().toString();
+        }
+        return String.valueOf(clientAddress);
+    }
+
     @Override
     public String toString() {
         return "api " + header.apiKey() + " v" + header.apiVersion() + ", correlation id " + header.correlationId()

@@ -1,5 +1,6 @@
 package io.fjord.broker.config;
 
+import io.fjord.coordinator.GroupCoordinatorConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,16 @@ public final class BrokerConfig {
     public static final String NUM_PARTITIONS = "num.partitions";
     public static final String DEFAULT_REPLICATION_FACTOR = "default.replication.factor";
     public static final String AUTO_CREATE_TOPICS_ENABLE = "auto.create.topics.enable";
+    public static final String GROUP_MIN_SESSION_TIMEOUT_MS = "group.min.session.timeout.ms";
+    public static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
+    public static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
+    public static final String GROUP_MAX_SIZE = "group.max.size";
+    public static final String OFFSETS_TOPIC_NUM_PARTITIONS = "offsets.topic.num.partitions";
+    public static final String OFFSETS_TOPIC_REPLICATION_FACTOR = "offsets.topic.replication.factor";
+    public static final String OFFSETS_TOPIC_SEGMENT_BYTES = "offsets.topic.segment.bytes";
+    public static final String OFFSETS_RETENTION_MINUTES = "offsets.retention.minutes";
+    public static final String OFFSETS_RETENTION_CHECK_INTERVAL_MS = "offsets.retention.check.interval.ms";
+    public static final String OFFSET_METADATA_MAX_BYTES = "offset.metadata.max.bytes";
 
     /** What a broker started without a file uses: one node that is both broker and controller. */
     public static final Map<String, String> SINGLE_NODE_DEFAULTS = Map.of(
@@ -56,12 +67,16 @@ public final class BrokerConfig {
             CONTROLLER_LISTENER_NAMES, "CONTROLLER",
             CONTROLLER_QUORUM_VOTERS, "1@localhost:9093",
             LOG_DIRS, "./data",
-            HTTP_LISTENER, "localhost:9404");
+            HTTP_LISTENER, "localhost:9404",
+            OFFSETS_TOPIC_REPLICATION_FACTOR, "1");
 
     private static final Set<String> KNOWN = Set.of(NODE_ID, PROCESS_ROLES, LISTENERS, ADVERTISED_LISTENERS,
             CONTROLLER_LISTENER_NAMES, CONTROLLER_QUORUM_VOTERS, LOG_DIRS, LOG_DIR, SOCKET_REQUEST_MAX_BYTES,
             CONNECTIONS_MAX_IDLE_MS, NUM_NETWORK_THREADS, HTTP_LISTENER, METADATA_LOG_DIR, NUM_PARTITIONS,
-            DEFAULT_REPLICATION_FACTOR, AUTO_CREATE_TOPICS_ENABLE);
+            DEFAULT_REPLICATION_FACTOR, AUTO_CREATE_TOPICS_ENABLE, GROUP_MIN_SESSION_TIMEOUT_MS,
+            GROUP_MAX_SESSION_TIMEOUT_MS, GROUP_INITIAL_REBALANCE_DELAY_MS, GROUP_MAX_SIZE, OFFSETS_TOPIC_NUM_PARTITIONS,
+            OFFSETS_TOPIC_REPLICATION_FACTOR, OFFSETS_TOPIC_SEGMENT_BYTES, OFFSETS_RETENTION_MINUTES,
+            OFFSETS_RETENTION_CHECK_INTERVAL_MS, OFFSET_METADATA_MAX_BYTES);
 
     /** One voter of controller.quorum.voters: {@code id@host:port}. */
     public record Voter(int nodeId, HostPort endpoint) {
@@ -82,6 +97,9 @@ public final class BrokerConfig {
     private final int numPartitions;
     private final short defaultReplicationFactor;
     private final boolean autoCreateTopicsEnable;
+    private final GroupCoordinatorConfig groupCoordinatorConfig;
+    private final short offsetsTopicReplicationFactor;
+    private final int offsetsTopicSegmentBytes;
 
     private final Map<String, String> originals;
 
@@ -156,6 +174,36 @@ public final class BrokerConfig {
             throw ConfigException.invalid(AUTO_CREATE_TOPICS_ENABLE, autoCreate, "not a boolean");
         }
         autoCreateTopicsEnable = Boolean.parseBoolean(autoCreate);
+        groupCoordinatorConfig = groupCoordinatorConfig(props);
+        int offsetsRf = intValue(props, OFFSETS_TOPIC_REPLICATION_FACTOR, "3", 1);
+        if (offsetsRf > Short.MAX_VALUE) {
+            throw ConfigException.invalid(OFFSETS_TOPIC_REPLICATION_FACTOR, String.valueOf(offsetsRf),
+                    "must be at most " + Short.MAX_VALUE);
+        }
+        offsetsTopicReplicationFactor = (short) offsetsRf;
+        offsetsTopicSegmentBytes = intValue(props, OFFSETS_TOPIC_SEGMENT_BYTES, "104857600", 1);
+    }
+
+    /** The group.* and offsets.* settings with Kafka's defaults and lower bounds. */
+    private static GroupCoordinatorConfig groupCoordinatorConfig(Map<String, String> props) {
+        int minSession = intValue(props, GROUP_MIN_SESSION_TIMEOUT_MS, "6000", 0);
+        int maxSession = intValue(props, GROUP_MAX_SESSION_TIMEOUT_MS, "1800000", 0);
+        if (maxSession < minSession) {
+            throw ConfigException.invalid(GROUP_MAX_SESSION_TIMEOUT_MS, String.valueOf(maxSession),
+                    "must be at least " + GROUP_MIN_SESSION_TIMEOUT_MS + " (" + minSession + ")");
+        }
+        int initialDelay = intValue(props, GROUP_INITIAL_REBALANCE_DELAY_MS, "3000", 0);
+        int maxSize = intValue(props, GROUP_MAX_SIZE, String.valueOf(Integer.MAX_VALUE), 1);
+        int numPartitions = intValue(props, OFFSETS_TOPIC_NUM_PARTITIONS, "50", 1);
+        int retentionMinutes = intValue(props, OFFSETS_RETENTION_MINUTES, "10080", 1);
+        long checkInterval = longValue(props, OFFSETS_RETENTION_CHECK_INTERVAL_MS, "600000");
+        if (checkInterval < 1) {
+            throw ConfigException.invalid(OFFSETS_RETENTION_CHECK_INTERVAL_MS, String.valueOf(checkInterval),
+                    "must be at least 1");
+        }
+        int metadataMaxBytes = intValue(props, OFFSET_METADATA_MAX_BYTES, "4096", 0);
+        return new GroupCoordinatorConfig(minSession, maxSession, initialDelay, maxSize, numPartitions,
+                retentionMinutes * 60_000L, checkInterval, metadataMaxBytes);
     }
 
     /** Validates {@code props} as a complete configuration (Kafka's defaults for keys it lacks). */
@@ -363,5 +411,20 @@ public final class BrokerConfig {
 
     public boolean autoCreateTopicsEnable() {
         return autoCreateTopicsEnable;
+    }
+
+    /** group.min/max.session.timeout.ms, group.initial.rebalance.delay.ms, group.max.size and offsets.* settings. */
+    public GroupCoordinatorConfig groupCoordinatorConfig() {
+        return groupCoordinatorConfig;
+    }
+
+    /** offsets.topic.replication.factor: Kafka's default 3; the single-node defaults set 1. */
+    public short offsetsTopicReplicationFactor() {
+        return offsetsTopicReplicationFactor;
+    }
+
+    /** offsets.topic.segment.bytes: the segment.bytes of __consumer_offsets. */
+    public int offsetsTopicSegmentBytes() {
+        return offsetsTopicSegmentBytes;
     }
 }

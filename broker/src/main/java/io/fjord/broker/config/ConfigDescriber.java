@@ -104,6 +104,18 @@ public final class ConfigDescriber {
         staticKey(keys, "max.incremental.fetch.session.cache.slots", Type.INT, "1000",
                 "Incremental fetch sessions (KIP-227) this broker keeps at most.");
         staticKey(keys, "log.retention.check.interval.ms", Type.LONG, "300000", "How often retention runs.");
+        staticKey(keys, "group.min.session.timeout.ms", Type.INT, "6000", "Shortest session timeout a group member may ask for.");
+        staticKey(keys, "group.max.session.timeout.ms", Type.INT, "1800000", "Longest session timeout a group member may ask for.");
+        staticKey(keys, "group.initial.rebalance.delay.ms", Type.INT, "3000",
+                "How long the first rebalance of an empty group waits for more members to join.");
+        staticKey(keys, "group.max.size", Type.INT, String.valueOf(Integer.MAX_VALUE), "Most members a classic group may have.");
+        staticKey(keys, "offsets.topic.num.partitions", Type.INT, "50", "Partitions of __consumer_offsets.");
+        staticKey(keys, "offsets.topic.replication.factor", Type.SHORT, "3", "Replication factor of __consumer_offsets.");
+        staticKey(keys, "offsets.topic.segment.bytes", Type.INT, "104857600", "segment.bytes of __consumer_offsets.");
+        staticKey(keys, "offsets.retention.minutes", Type.INT, "10080",
+                "How long the committed offsets of an empty group are kept.");
+        staticKey(keys, "offsets.retention.check.interval.ms", Type.LONG, "600000", "How often expired offsets are removed.");
+        staticKey(keys, "offset.metadata.max.bytes", Type.INT, "4096", "Largest metadata string of a committed offset.");
         return java.util.Collections.unmodifiableMap(keys);
     }
 

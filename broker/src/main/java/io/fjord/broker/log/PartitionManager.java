@@ -34,7 +34,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * The partitions this node hosts (a "ReplicaManager-lite"): owns the {@link LogManager} over log.dirs and
@@ -86,6 +88,7 @@ public final class PartitionManager implements AutoCloseable {
     private ExecutorService wakeUps;
     /** The last image the logs were brought in step with (guarded by this); null before the first. */
     private MetadataImage reconciled;
+    private final List<Consumer<MetadataImage>> imageListeners = new CopyOnWriteArrayList<>();
 
     public PartitionManager(BrokerMetadata metadata) {
         this.metadata = metadata;
@@ -137,6 +140,15 @@ public final class PartitionManager implements AutoCloseable {
                 return t;
             });
         }
+    }
+
+    /**
+     * Calls {@code listener} with each image once the logs were brought in step with it (the logs of the partitions
+     * it says this node leads exist), on the image follower thread, in image order; register before
+     * {@link #followImage()}. The listener must not block.
+     */
+    public void addImageListener(Consumer<MetadataImage> listener) {
+        imageListeners.add(listener);
     }
 
     /** Once {@link #open()} returned and the metadata quorum started: keeps the logs in step with the image. */
@@ -357,6 +369,13 @@ public final class PartitionManager implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.warn("Could not bring the logs in step with metadata offset {}", image.offset(), e);
+        }
+        for (Consumer<MetadataImage> listener : imageListeners) {
+            try {
+                listener.accept(image);
+            } catch (RuntimeException e) {
+                LOG.warn("An image listener failed on metadata offset {}", image.offset(), e);
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.fjord.broker.config;
 
+import io.fjord.coordinator.GroupCoordinatorConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,6 +65,34 @@ class BrokerConfigTest {
     }
 
     @Test
+    void groupCoordinatorSettingsHaveKafkasDefaultsAndTheSingleNodeOffsetsReplicationFactorIsOne() {
+        BrokerConfig file = BrokerConfig.fromMap(minimal());
+        BrokerConfig singleNode = BrokerConfig.fromArgs();
+
+        assertEquals(new GroupCoordinatorConfig(6000, 1_800_000, 3000, Integer.MAX_VALUE, 50, 10080L * 60_000, 600_000,
+                4096), file.groupCoordinatorConfig());
+        assertEquals(3, file.offsetsTopicReplicationFactor());
+        assertEquals(104857600, file.offsetsTopicSegmentBytes());
+        assertEquals(1, singleNode.offsetsTopicReplicationFactor());
+    }
+
+    @Test
+    void groupCoordinatorSettingsAreRead() {
+        Map<String, String> props = minimal();
+        props.putAll(Map.of("group.min.session.timeout.ms", "100", "group.max.session.timeout.ms", "200",
+                "group.initial.rebalance.delay.ms", "0", "group.max.size", "5", "offsets.topic.num.partitions", "3",
+                "offsets.topic.replication.factor", "2", "offsets.topic.segment.bytes", "1048576",
+                "offsets.retention.minutes", "2", "offsets.retention.check.interval.ms", "1000",
+                "offset.metadata.max.bytes", "10"));
+
+        BrokerConfig config = BrokerConfig.fromMap(props);
+
+        assertEquals(new GroupCoordinatorConfig(100, 200, 0, 5, 3, 120_000, 1000, 10), config.groupCoordinatorConfig());
+        assertEquals(2, config.offsetsTopicReplicationFactor());
+        assertEquals(1048576, config.offsetsTopicSegmentBytes());
+    }
+
+    @Test
     void overridesWinOverFileAndDefaults() throws Exception {
         Path file = file("node.id=7", "process.roles=broker", "listeners=PLAINTEXT://:9092");
 
@@ -107,7 +136,9 @@ class BrokerConfigTest {
                 "listeners", Map.entry("listeners", "localhost:9092"),
                 "http.listener", Map.entry("http.listener", "localhost:http"),
                 "controller.quorum.voters", Map.entry("controller.quorum.voters", "x@localhost:9093"),
-                "process.roles", Map.entry("process.roles", "broker,leader"));
+                "process.roles", Map.entry("process.roles", "broker,leader"),
+                "group.max.session.timeout.ms", Map.entry("group.max.session.timeout.ms", "10"),
+                "offsets.topic.num.partitions", Map.entry("offsets.topic.num.partitions", "0"));
         cases.forEach((key, entry) -> {
             Map<String, String> props = minimal();
             props.put(entry.getKey(), entry.getValue());

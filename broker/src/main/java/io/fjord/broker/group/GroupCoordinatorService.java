@@ -1,0 +1,223 @@
+package io.fjord.broker.group;
+
+import io.fjord.broker.config.BrokerConfig;
+import io.fjord.broker.log.PartitionManager;
+import io.fjord.broker.metadata.BrokerMetadata;
+import io.fjord.coordinator.CoordinatorRecord;
+import io.fjord.coordinator.GroupCoordinator;
+import io.fjord.log.FileSlice;
+import io.fjord.log.PartitionLog;
+import io.fjord.log.ThreadScheduler;
+import io.fjord.log.Time;
+import io.fjord.metadata.MetadataImage;
+import io.fjord.metadata.PartitionImage;
+import io.fjord.metadata.TopicImage;
+import io.fjord.protocol.ApiException;
+import io.fjord.protocol.ErrorCode;
+import io.fjord.protocol.Uuid;
+import io.fjord.protocol.records.Record;
+import io.fjord.protocol.records.RecordBatch;
+import io.fjord.protocol.records.RecordBatches;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Runs this node's {@link GroupCoordinator}: its timers ({@link ThreadScheduler}, system {@link Time}), its log
+ * ({@link OffsetsTopicLog}), the creation of {@code __consumer_offsets} on first use, and the load and unload of
+ * the topic's partitions as this node gains and loses their leadership.
+ *
+ * <p>Leadership follows the metadata image through {@link PartitionManager#addImageListener} (after the logs were
+ * brought in step with an image, on the image follower thread). A partition newly led (or led again after the
+ * topic was re-created) is marked loading ({@link GroupCoordinator#beginLoad}), then read from its log start to its
+ * log end on the partition's I/O executor (the key its appends use, so no append is missed or replayed twice):
+ * every record of every non-control batch goes to {@link GroupCoordinator#replay} in offset order, then
+ * {@link GroupCoordinator#completeLoad}. A partition no longer led, or of a deleted topic, is unloaded. A start on
+ * existing logs loads every led partition the same way, since the first image is news to this object.
+ *
+ * <p>Thread-safety: the led partitions are guarded by this object; the coordinator is itself a monitor.
+ */
+public final class GroupCoordinatorService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCoordinatorService.class);
+    private static final int LOAD_READ_BYTES = 4 * 1024 * 1024;
+
+    private final BrokerConfig config;
+    private final BrokerMetadata metadata;
+    private final PartitionManager partitions;
+    private final ThreadScheduler scheduler;
+    private final GroupCoordinator coordinator;
+    private final AtomicBoolean creatingTopic = new AtomicBoolean();
+    /** The partitions loaded or loading here, with the topic id they were loaded for (guarded by this). */
+    private final Map<Integer, Load> led = new HashMap<>();
+    private boolean closed;
+
+    /** One load of one partition; a later leadership change makes it stale. */
+    private record Load(Uuid topicId, int partition) {
+    }
+
+    public GroupCoordinatorService(BrokerConfig config, BrokerMetadata metadata, PartitionManager partitions) {
+        this.config = config;
+        this.metadata = metadata;
+        this.partitions = partitions;
+        this.scheduler = new ThreadScheduler(1, "fjord-group-coordinator");
+        this.coordinator = new GroupCoordinator(config.groupCoordinatorConfig(), Time.SYSTEM, scheduler,
+                new OffsetsTopicLog(metadata, partitions, Time.SYSTEM));
+        partitions.addImageListener(this::onImage);
+    }
+
+    public GroupCoordinator coordinator() {
+        return coordinator;
+    }
+
+    /**
+     * True if {@code __consumer_offsets} exists; otherwise asks the controller to create it (once at a time) with
+     * offsets.topic.num.partitions, offsets.topic.replication.factor and {@link OffsetsTopic#configs}, and returns
+     * false: the caller answers COORDINATOR_NOT_AVAILABLE and the client retries, as with Kafka.
+     */
+    public boolean offsetsTopicExists() {
+        if (metadata.image().topic(OffsetsTopic.NAME) != null) {
+            return true;
+        }
+        if (creatingTopic.compareAndSet(false, true)) {
+            int count = config.groupCoordinatorConfig().offsetsTopicNumPartitions();
+            short rf = config.offsetsTopicReplicationFactor();
+            LOG.info("Creating {} with {} partitions and replication factor {}", OffsetsTopic.NAME, count, rf);
+            metadata.controller().createTopic(OffsetsTopic.NAME, count, rf, OffsetsTopic.configs(config), false)
+                    .whenComplete((result, error) -> {
+                        creatingTopic.set(false);
+                        Throwable cause = error != null && error.getCause() != null ? error.getCause() : error;
+                        if (cause != null && !(cause instanceof ApiException api
+                                && api.errorCode() == ErrorCode.TOPIC_ALREADY_EXISTS)) {
+                            LOG.warn("Cannot create {}: {}", OffsetsTopic.NAME, cause.getMessage());
+                        }
+                    });
+        }
+        return false;
+    }
+
+    /** The partition leader serving {@code groupId}, or null when the topic or its leader is missing. */
+    public PartitionImage partitionOf(MetadataImage image, String groupId) {
+        TopicImage topic = image.topic(OffsetsTopic.NAME);
+        return topic == null ? null : topic.partition(coordinator.partitionFor(groupId));
+    }
+
+    private void onImage(MetadataImage image) {
+        TopicImage topic = image.topic(OffsetsTopic.NAME);
+        Set<Integer> ledNow = new HashSet<>();
+        if (topic != null) {
+            for (PartitionImage p : topic.partitions().values()) {
+                if (p.leader() == metadata.nodeId()) {
+                    ledNow.add(p.partition());
+                }
+            }
+        }
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            for (Map.Entry<Integer, Load> e : Map.copyOf(led).entrySet()) {
+                int p = e.getKey();
+                if (!ledNow.contains(p) || !e.getValue().topicId().equals(topic.id())) {
+                    led.remove(p);
+                    LOG.info("Unloading the groups of {}-{}", OffsetsTopic.NAME, p);
+                    coordinator.unload(p);
+                }
+            }
+            for (int p : ledNow) {
+                if (!led.containsKey(p)) {
+                    Load load = new Load(topic.id(), p);
+                    led.put(p, load);
+                    coordinator.beginLoad(p);
+                    try {
+                        partitions.ioExecutor(OffsetsTopicLog.ioKey(p)).execute(() -> load(load));
+                    } catch (RuntimeException e) {
+                        LOG.debug("Not loading {}-{}: {}", OffsetsTopic.NAME, p, e.toString());
+                    }
+                }
+            }
+        }
+    }
+
+    private synchronized boolean isCurrent(Load load) {
+        return !closed && led.get(load.partition()) == load;
+    }
+
+    /** Replays partition {@code load.partition()} from its log start to its end; runs on its I/O executor. */
+    private void load(Load load) {
+        int p = load.partition();
+        long start = System.nanoTime();
+        int records = 0;
+        try {
+            PartitionLog log = partitions.leaderLog(OffsetsTopic.NAME, p).orElse(null);
+            if (log == null || !isCurrent(load)) {
+                return;
+            }
+            long offset = log.logStartOffset();
+            long end = log.logEndOffset();
+            while (offset < end && isCurrent(load)) {
+                FileSlice slice = log.read(offset, LOAD_READ_BYTES, end, true);
+                if (slice.isEmpty()) {
+                    break;
+                }
+                ByteBuf bytes = slice.readBytes();
+                long before = offset;
+                try {
+                    for (RecordBatch batch : new RecordBatches(bytes)) {
+                        if (batch.nextOffset() <= offset) {
+                            continue;
+                        }
+                        if (!batch.isControl()) {
+                            for (Record r : batch) {
+                                if (r.offset() >= offset && r.key() != null) {
+                                    byte[] value = r.value() == null ? null : ByteBufUtil.getBytes(r.value());
+                                    coordinator.replay(p, new CoordinatorRecord(ByteBufUtil.getBytes(r.key()), value));
+                                    records++;
+                                }
+                            }
+                        }
+                        offset = batch.nextOffset();
+                    }
+                } finally {
+                    bytes.release();
+                }
+                if (offset == before) {
+                    throw new IOException("no complete batch at offset " + offset + " of " + log);
+                }
+            }
+            synchronized (this) {
+                if (isCurrent(load)) {
+                    coordinator.completeLoad(p);
+                    LOG.info("Loaded the groups of {}-{}: {} records in {} ms", OffsetsTopic.NAME, p, records,
+                            (System.nanoTime() - start) / 1_000_000);
+                }
+            }
+        } catch (Exception e) {
+            LOG.error("Cannot load the groups of {}-{}", OffsetsTopic.NAME, p, e);
+            synchronized (this) {
+                if (isCurrent(load)) {
+                    led.remove(p);
+                    coordinator.unload(p);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        scheduler.close();
+    }
+}
