@@ -7,33 +7,25 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * One {@link BrokerProcess} (a real bin/broker) shared by all tests of a consumer-group test class that registers
- * this on a static field with {@code @RegisterExtension}, configured for fast group tests: Kafka's single-node
- * group settings ({@code offsets.topic.replication.factor=1}, as Kafka's shipped server.properties) and
- * {@code group.initial.rebalance.delay.ms=0}, then the class's own {@code --override}s. Unlike
+ * this on a static field with {@code @RegisterExtension}, started with the class's {@code --override}s on top of
+ * {@link BrokerProcess}'s (which include {@code offsets.topic.replication.factor=1} and
+ * {@code group.initial.rebalance.delay.ms=0}) on a new temporary dir, stopped and the dir deleted after the last. Unlike
  * {@link BrokerProcessExtension} it can {@link #restart()} the node (SIGTERM, start on the same data and ports)
  * or {@link #killAndStart()} it (SIGKILL), which is what the group coordinator's persistence is tested with.
  *
  * <p>Not thread-safe: the test thread drives it.
  */
 final class GroupBrokerExtension implements BeforeAllCallback, AfterAllCallback {
-    static final List<String> GROUP_DEFAULTS = List.of(
-            "offsets.topic.replication.factor=1",
-            "group.initial.rebalance.delay.ms=0");
-
     private final String[] overrides;
     private Path dir;
     private BrokerProcess broker;
     private Admin admin;
 
     GroupBrokerExtension(String... overrides) {
-        List<String> all = new ArrayList<>(GROUP_DEFAULTS);
-        all.addAll(List.of(overrides));
-        this.overrides = all.toArray(String[]::new);
+        this.overrides = overrides.clone();
     }
 
     @Override
