@@ -9,11 +9,17 @@ import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.message.DescribeGroupsResponseData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
+import org.apache.kafka.common.message.JoinGroupResponseData;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,11 +34,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Requests the group coordinator must refuse, with Kafka's error for each, against a bin/broker process: an
  * unknown group (Admin describe and delete, DescribeGroups v5/v6, Heartbeat), an unknown member id and a wrong
- * generation on Heartbeat, SyncGroup and OffsetCommit, offset metadata over {@code offset.metadata.max.bytes}
- * (4096) and a commit for a topic that does not exist. None of them may touch offsets committed before: they
- * are all still there afterwards, and after a restart of the broker.
+ * generation on Heartbeat, SyncGroup and OffsetCommit, a static member replaced by a new instance with the same
+ * {@code group.instance.id} (FENCED_INSTANCE_ID), offset metadata over {@code offset.metadata.max.bytes} (4096)
+ * and a commit for a topic that does not exist. None of them may touch offsets committed before: they are all
+ * still there afterwards, and after a restart of the broker (the last test), which also keeps the groups' members.
  */
 @Timeout(120)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GroupBadInputIT {
     private static final String TOPIC = "bad-input";
 
@@ -40,6 +48,8 @@ class GroupBadInputIT {
     static final GroupBrokerExtension broker = new GroupBrokerExtension();
 
     private static RawGroups raw;
+    /** The static member that replaced another, for the restart test: its member id and generation. */
+    private static Member replacement;
 
     @BeforeAll
     static void createTopic() throws Exception {
@@ -58,6 +68,7 @@ class GroupBadInputIT {
     }
 
     @Test
+    @Order(1)
     void anUnknownGroupIsNotFoundForAdminDescribeAndDeleteDeadForDescribeGroupsV5AndUnknownMemberForHeartbeatAndSync()
             throws Exception {
         String group = "never-existed";
@@ -88,6 +99,7 @@ class GroupBadInputIT {
     }
 
     @Test
+    @Order(2)
     void unknownMemberAndWrongGenerationAreRefusedOnHeartbeatSyncAndCommitAndCommittedOffsetsStay()
             throws Exception {
         String group = "bad-member";
@@ -125,6 +137,43 @@ class GroupBadInputIT {
     }
 
     @Test
+    @Order(3)
+    void aStaticMemberReplacedByANewInstanceIsFencedAndTheNewOneKeepsItsAssignmentWithoutARebalance()
+            throws Exception {
+        String group = "bad-static";
+        raw.awaitCoordinator(group);
+        JoinGroupResponseData first = raw.join(group, "", "instance-1", TOPIC);
+        assertEquals(Errors.NONE.code(), first.errorCode(), "a static member joins without MEMBER_ID_REQUIRED: " + first);
+        String oldId = first.memberId();
+        int generation = first.generationId();
+        assertEquals(oldId, first.leader(), first.toString());
+        SyncGroupResponseData synced = raw.sync(group, generation, oldId, "instance-1", Map.of(oldId, List.of(tp(0), tp(1))));
+        assertEquals(Errors.NONE.code(), synced.errorCode(), synced.toString());
+        assertEquals(Map.of(tp(0), Errors.NONE), raw.commit(group, generation, oldId, "instance-1",
+                Map.of(tp(0), new Commit(2, "static"))));
+
+        JoinGroupResponseData again = raw.join(group, "", "instance-1", TOPIC);
+
+        assertEquals(Errors.NONE.code(), again.errorCode(), again.toString());
+        String newId = again.memberId();
+        assertTrue(!newId.isEmpty() && !newId.equals(oldId), again.toString());
+        assertEquals(generation, again.generationId(), "a static rejoin in Stable does not rebalance: " + again);
+        assertEquals(Errors.FENCED_INSTANCE_ID, raw.heartbeat(group, generation, oldId, "instance-1"));
+        assertEquals(Map.of(tp(0), Errors.FENCED_INSTANCE_ID), raw.commit(group, generation, oldId, "instance-1",
+                Map.of(tp(0), new Commit(9, "fenced"))));
+        SyncGroupResponseData fencedSync = raw.sync(group, generation, oldId, "instance-1", Map.of());
+        assertEquals(Errors.FENCED_INSTANCE_ID.code(), fencedSync.errorCode(), fencedSync.toString());
+        SyncGroupResponseData newSync = raw.sync(group, generation, newId, "instance-1", Map.of());
+        assertEquals(Errors.NONE.code(), newSync.errorCode(), newSync.toString());
+        assertEquals(List.of(tp(0), tp(1)), ConsumerProtocol.deserializeAssignment(
+                ByteBuffer.wrap(newSync.assignment())).partitions(), "the replaced member's assignment");
+        assertEquals(Errors.NONE, raw.heartbeat(group, generation, newId, "instance-1"));
+        assertEquals(Map.of(tp(0), new OffsetAndMetadata(2, "static")), committed(group));
+        replacement = new Member(group, newId, generation);
+    }
+
+    @Test
+    @Order(4)
     void oversizedMetadataAndUnknownTopicsAreRefusedPerPartitionAndOffsetsSurviveARestart() throws Exception {
         String group = "bad-metadata";
         raw.awaitCoordinator(group);
@@ -154,5 +203,16 @@ class GroupBadInputIT {
         assertEquals(otherGroup, committed("bad-member"), "the other test's group after a restart");
         assertTrue(broker.admin().listConsumerGroups().all().get().stream()
                 .noneMatch(listing -> listing.groupId().equals("never-existed")), "a group made by bad requests");
+        if (replacement != null) {
+            DescribeGroupsResponseData.DescribedGroup restored = raw.describeLoaded(replacement.group());
+            assertEquals("Stable", restored.groupState(), restored.toString());
+            assertEquals(List.of(replacement.memberId() + "/instance-1"), restored.members().stream()
+                    .map(m -> m.memberId() + "/" + m.groupInstanceId()).toList(), restored.toString());
+            assertEquals(Errors.FENCED_INSTANCE_ID, raw.heartbeat(replacement.group(), replacement.generation(),
+                    "an-old-member-id", "instance-1"), "the restored static member's id is checked");
+            assertEquals(Errors.NONE, raw.heartbeat(replacement.group(), replacement.generation(),
+                    replacement.memberId(), "instance-1"), "the static member that replaced another, after the restart");
+            assertEquals(Map.of(tp(0), new OffsetAndMetadata(2, "static")), committed(replacement.group()));
+        }
     }
 }

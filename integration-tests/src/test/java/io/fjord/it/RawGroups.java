@@ -79,6 +79,11 @@ final class RawGroups {
 
     /** JoinGroup v9 with protocol type "consumer" and one "range" protocol subscribing to {@code topic}. */
     JoinGroupResponseData join(String group, String memberId, String topic) throws IOException {
+        return join(group, memberId, null, topic);
+    }
+
+    /** JoinGroup v9 as {@link #join(String, String, String)}, as static member {@code instanceId} (null: dynamic). */
+    JoinGroupResponseData join(String group, String memberId, String instanceId, String topic) throws IOException {
         JoinGroupRequestData.JoinGroupRequestProtocolCollection protocols =
                 new JoinGroupRequestData.JoinGroupRequestProtocolCollection();
         ByteBuffer subscription = ConsumerProtocol.serializeSubscription(
@@ -90,6 +95,7 @@ final class RawGroups {
                 .setSessionTimeoutMs(SESSION_TIMEOUT_MS)
                 .setRebalanceTimeoutMs(SESSION_TIMEOUT_MS)
                 .setMemberId(memberId)
+                .setGroupInstanceId(instanceId)
                 .setProtocolType("consumer")
                 .setProtocols(protocols)).build((short) 9));
         return response.data();
@@ -97,6 +103,12 @@ final class RawGroups {
 
     /** SyncGroup v5; {@code assignments} (member id to partitions) are what a leader sends, empty otherwise. */
     SyncGroupResponseData sync(String group, int generation, String memberId,
+                               Map<String, List<TopicPartition>> assignments) throws IOException {
+        return sync(group, generation, memberId, null, assignments);
+    }
+
+    /** SyncGroup v5 as {@link #sync(String, int, String, Map)}, as static member {@code instanceId}. */
+    SyncGroupResponseData sync(String group, int generation, String memberId, String instanceId,
                                Map<String, List<TopicPartition>> assignments) throws IOException {
         List<SyncGroupRequestData.SyncGroupRequestAssignment> encoded = new ArrayList<>();
         assignments.forEach((member, partitions) -> encoded.add(new SyncGroupRequestData.SyncGroupRequestAssignment()
@@ -107,6 +119,7 @@ final class RawGroups {
                 .setGroupId(group)
                 .setGenerationId(generation)
                 .setMemberId(memberId)
+                .setGroupInstanceId(instanceId)
                 .setProtocolType("consumer")
                 .setProtocolName("range")
                 .setAssignments(encoded)).build((short) 5));
@@ -137,15 +150,27 @@ final class RawGroups {
 
     /** Heartbeat v4; its error. */
     Errors heartbeat(String group, int generation, String memberId) throws IOException {
+        return heartbeat(group, generation, memberId, null);
+    }
+
+    /** Heartbeat v4 as static member {@code instanceId} (null: dynamic); its error. */
+    Errors heartbeat(String group, int generation, String memberId, String instanceId) throws IOException {
         HeartbeatResponse response = raw.send(new HeartbeatRequest.Builder(new HeartbeatRequestData()
                 .setGroupId(group)
                 .setGenerationId(generation)
-                .setMemberId(memberId)).build((short) 4));
+                .setMemberId(memberId)
+                .setGroupInstanceId(instanceId)).build((short) 4));
         return Errors.forCode(response.data().errorCode());
     }
 
     /** OffsetCommit v9 by topic name; the error of each partition. */
     Map<TopicPartition, Errors> commit(String group, int generation, String memberId,
+                                       Map<TopicPartition, Commit> offsets) throws IOException {
+        return commit(group, generation, memberId, null, offsets);
+    }
+
+    /** OffsetCommit v9 as static member {@code instanceId} (null: dynamic); the error of each partition. */
+    Map<TopicPartition, Errors> commit(String group, int generation, String memberId, String instanceId,
                                        Map<TopicPartition, Commit> offsets) throws IOException {
         Map<String, OffsetCommitRequestData.OffsetCommitRequestTopic> topics = new LinkedHashMap<>();
         offsets.forEach((tp, commit) -> topics.computeIfAbsent(tp.topic(),
@@ -158,6 +183,7 @@ final class RawGroups {
                 .setGroupId(group)
                 .setGenerationIdOrMemberEpoch(generation)
                 .setMemberId(memberId)
+                .setGroupInstanceId(instanceId)
                 .setTopics(new ArrayList<>(topics.values()))).build((short) 9));
         Map<TopicPartition, Errors> errors = new LinkedHashMap<>();
         response.data().topics().forEach(topic -> topic.partitions().forEach(partition -> errors.put(
@@ -170,6 +196,24 @@ final class RawGroups {
         DescribeGroupsResponse response = raw.send(new DescribeGroupsRequest.Builder(new DescribeGroupsRequestData()
                 .setGroups(List.of(group))).build(version));
         return response.data().groups().get(0);
+    }
+
+    /** DescribeGroups v5 for {@code group}, repeated while its coordinator is not (yet) loaded. */
+    DescribeGroupsResponseData.DescribedGroup describeLoaded(String group) throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (true) {
+            awaitCoordinator(group);
+            DescribeGroupsResponseData.DescribedGroup described = describe(group, (short) 5);
+            Errors error = Errors.forCode(described.errorCode());
+            if (error != Errors.COORDINATOR_LOAD_IN_PROGRESS && error != Errors.NOT_COORDINATOR
+                    && error != Errors.COORDINATOR_NOT_AVAILABLE) {
+                return described;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError(group + " not loaded within 30 s: " + described);
+            }
+            Thread.sleep(100);
+        }
     }
 
     private static byte[] bytes(ByteBuffer buffer) {
