@@ -32,9 +32,94 @@ public final class ClassicGroup {
     int rebalanceEpoch;
     boolean newMemberAdded;
     boolean inInitialDelay;
+    private long stateTimestampMs;
 
-    ClassicGroup(String groupId) {
+    ClassicGroup(String groupId, long nowMs) {
         this.groupId = groupId;
+        this.stateTimestampMs = nowMs;
+    }
+
+    /**
+     * A group as a group metadata record describes it: Stable with its members and their assignments, or Empty
+     * without members. Each member supports just the recorded protocol, with its recorded subscription.
+     */
+    static ClassicGroup restore(String groupId, OffsetsTopicFormat.GroupMetadata record) {
+        ClassicGroup group = new ClassicGroup(groupId, record.currentStateTimestampMs());
+        group.generationId = record.generation();
+        group.protocolType = record.protocolType() == null || record.protocolType().isEmpty()
+                ? null : record.protocolType();
+        for (OffsetsTopicFormat.MemberMetadata m : record.members()) {
+            List<Protocol> protocols = List.of(new Protocol(record.protocol() == null ? "" : record.protocol(),
+                    m.subscription()));
+            ClassicGroupMember member = new ClassicGroupMember(m.memberId(), m.groupInstanceId(), m.clientId(),
+                    m.clientHost(), m.sessionTimeoutMs(), m.rebalanceTimeoutMs(), group.protocolType, protocols);
+            member.assignment(m.assignment());
+            group.members.put(member.memberId(), member);
+            if (member.isStatic()) {
+                group.staticMembers.put(member.groupInstanceId(), member.memberId());
+            }
+        }
+        if (group.members.isEmpty()) {
+            group.state = GroupState.EMPTY;
+        } else {
+            group.state = GroupState.STABLE;
+            group.protocolName = record.protocol();
+            group.leaderId = record.leader() != null && group.members.containsKey(record.leader())
+                    ? record.leader() : group.members.keySet().iterator().next();
+        }
+        return group;
+    }
+
+    /** The group as a group metadata record stores it, with {@code assignments} (by member id) when given. */
+    OffsetsTopicFormat.GroupMetadata toRecord(Map<String, byte[]> assignments) {
+        List<OffsetsTopicFormat.MemberMetadata> recorded = new ArrayList<>();
+        for (ClassicGroupMember m : members.values()) {
+            byte[] assignment = assignments != null ? assignments.getOrDefault(m.memberId(), new byte[0])
+                    : m.assignment();
+            byte[] subscription = m.metadata(protocolName);
+            recorded.add(new OffsetsTopicFormat.MemberMetadata(m.memberId(), m.groupInstanceId(), m.clientId(),
+                    m.clientHost(), m.rebalanceTimeoutMs(), m.sessionTimeoutMs(),
+                    subscription == null ? new byte[0] : subscription, assignment));
+        }
+        return new OffsetsTopicFormat.GroupMetadata(protocolType, generationId, protocolName, leaderId,
+                stateTimestampMs, recorded);
+    }
+
+    /** When the group entered its current state (ms), or -1 when unknown (restored from an old record). */
+    public long stateTimestampMs() {
+        return stateTimestampMs;
+    }
+
+    /**
+     * Kafka's isSubscribedToTopic: whether a member of this "consumer" protocol group subscribes to {@code topic}.
+     * When the subscriptions are unknown (no protocol chosen yet, or one does not decode) a consumer group counts
+     * as subscribed; a group of another protocol type, or without members, never does.
+     */
+    boolean isSubscribedTo(String topic) {
+        if (!"consumer".equals(protocolType) || members.isEmpty()) {
+            return false;
+        }
+        if (protocolName == null) {
+            return true;
+        }
+        boolean subscribed = false;
+        for (ClassicGroupMember m : members.values()) {
+            List<String> topics = OffsetsTopicFormat.subscribedTopics(m.metadata(protocolName));
+            if (topics == null) {
+                return true;
+            }
+            subscribed |= topics.contains(topic);
+        }
+        return subscribed;
+    }
+
+    /** Whether every member's subscription decodes, so subscribed topics are known (Kafka's subscribedTopics). */
+    boolean subscriptionsKnown() {
+        if (!"consumer".equals(protocolType) || protocolName == null) {
+            return false;
+        }
+        return members.values().stream()
+                .allMatch(m -> OffsetsTopicFormat.subscribedTopics(m.metadata(protocolName)) != null);
     }
 
     public String groupId() {
@@ -49,8 +134,9 @@ public final class ClassicGroup {
         return state == s;
     }
 
-    void transitionTo(GroupState next) {
+    void transitionTo(GroupState next, long nowMs) {
         this.state = next;
+        this.stateTimestampMs = nowMs;
     }
 
     public int generationId() {
@@ -220,17 +306,30 @@ public final class ClassicGroup {
         return best;
     }
 
-    /** Starts the next generation: CompletingRebalance with a chosen protocol, or Empty without members. */
-    void initNextGeneration() {
+    /**
+     * Starts the next generation: CompletingRebalance with a chosen protocol, or Empty without members (the
+     * protocol type stays, as Kafka keeps it for Empty groups).
+     */
+    void initNextGeneration(long nowMs) {
         generationId++;
+        stateTimestampMs = nowMs;
         if (members.isEmpty()) {
             protocolName = null;
-            protocolType = null;
             leaderId = null;
             state = GroupState.EMPTY;
         } else {
             protocolName = selectProtocol();
             state = GroupState.COMPLETING_REBALANCE;
         }
+    }
+
+    /** Marks the group deleted or unloaded: every later call on this object answers as for a Dead group. */
+    void markDead(long nowMs) {
+        members.clear();
+        staticMembers.clear();
+        pendingMembers.clear();
+        pendingSyncMembers.clear();
+        leaderId = null;
+        transitionTo(GroupState.DEAD, nowMs);
     }
 }

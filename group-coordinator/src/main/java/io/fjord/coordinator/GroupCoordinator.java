@@ -3,13 +3,20 @@ package io.fjord.coordinator;
 import io.fjord.log.Scheduler;
 import io.fjord.log.Time;
 import io.fjord.protocol.ErrorCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 
 /**
  * The classic consumer-group protocol's membership state machine: JoinGroup, SyncGroup, Heartbeat and
@@ -24,19 +31,43 @@ import java.util.concurrent.CompletableFuture;
  * Timers run on the injected {@link Scheduler}; since it cannot cancel, each timer carries the state it was
  * armed for (a rebalance epoch, a heartbeat deadline) and does nothing when that state has moved on.
  * <p>
- * State lives in memory only. The next step persists group metadata (after the leader's SyncGroup, on static
- * member replacement and on going Empty) and committed offsets as records in {@code __consumer_offsets}; those
- * changes will then be decided here and applied through a {@code replay(record)} path that also rebuilds the
- * groups at load, per the architecture's decide/apply separation.
+ * Committed offsets ({@link OffsetStore}) and group metadata persist in {@code __consumer_offsets}
+ * ({@link OffsetsTopicFormat}) through the injected {@link CoordinatorLog}, deciding and applying separately: an
+ * entry point validates and decides the records, appends them, and only once the append completes applies them
+ * with the same {@code apply} that {@link #replay} uses at load (so memory always equals the replay of the log);
+ * its answer waits for that. Group metadata is written when the leader's SyncGroup completes a rebalance (Stable
+ * and the assignments handed out only after the write; a failed write answers the mapped error and rebalances),
+ * when a rebalance leaves the group Empty, when a static member is replaced in Stable (reverted if the write
+ * fails), and as tombstones on delete and expiry.
+ * <p>
+ * A group is served only while its partition ({@link #partitionFor}) is loaded: NOT_COORDINATOR before
+ * {@link #beginLoad} and after {@link #unload}, COORDINATOR_LOAD_IN_PROGRESS until {@link #completeLoad}. Each
+ * load has an epoch; a write that completes after its partition was unloaded or reloaded is not applied and
+ * answers NOT_COORDINATOR. Deleted and unloaded groups turn Dead. Offsets expire per
+ * {@code offsets.retention.minutes}, checked every {@code offsets.retention.check.interval.ms}.
  * <p>
  * Thread-safety: every entry point and timer holds this object's monitor; futures are completed while it is
- * held, so dependents must not block on other coordinator calls inside their callbacks.
+ * held, so dependents must not block on other coordinator calls inside their callbacks. {@link CoordinatorLog#append}
+ * is called under the monitor, so it must only hand the batch off; its completion (on any thread, or inline)
+ * re-enters the monitor to apply and answer.
  */
 public final class GroupCoordinator {
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCoordinator.class);
+
+    private enum LoadState { LOADING, LOADED }
+
+    /** A {@code __consumer_offsets} partition this coordinator serves; {@code epoch} changes on every load. */
+    private record PartitionState(LoadState state, long epoch) {
+    }
+
     private final GroupCoordinatorConfig config;
     private final Time time;
     private final Scheduler scheduler;
     private final Map<String, ClassicGroup> groups = new HashMap<>();
+    private final OffsetStore offsets = new OffsetStore();
+    private final Map<Integer, PartitionState> partitions = new HashMap<>();
+    private final Map<String, Map<TopicPartitionRef, Integer>> pendingCommits = new HashMap<>();
+    private long loadEpochs;
 
     private final CoordinatorLog log;
 
@@ -45,6 +76,8 @@ public final class GroupCoordinator {
         this.time = time;
         this.scheduler = scheduler;
         this.log = log;
+        scheduler.schedule("offsets-retention", this::expireOffsets, config.offsetsRetentionCheckIntervalMs(),
+                config.offsetsRetentionCheckIntervalMs());
     }
 
     public GroupCoordinator(GroupCoordinatorConfig config, Time time, Scheduler scheduler) {
@@ -61,6 +94,10 @@ public final class GroupCoordinator {
         if (request.groupId() == null || request.groupId().isEmpty()) {
             return joinError(ErrorCode.INVALID_GROUP_ID, memberId);
         }
+        ErrorCode notServed = coordinatorError(request.groupId());
+        if (notServed != ErrorCode.NONE) {
+            return joinError(notServed, memberId);
+        }
         if (request.sessionTimeoutMs() < config.minSessionTimeoutMs()
                 || request.sessionTimeoutMs() > config.maxSessionTimeoutMs()) {
             return joinError(ErrorCode.INVALID_SESSION_TIMEOUT, memberId);
@@ -70,7 +107,7 @@ public final class GroupCoordinator {
             if (!memberId.isEmpty()) {
                 return joinError(ErrorCode.UNKNOWN_MEMBER_ID, memberId);
             }
-            group = new ClassicGroup(request.groupId());
+            group = new ClassicGroup(request.groupId(), time.milliseconds());
             groups.put(request.groupId(), group);
         }
         if (group.isInState(GroupState.DEAD)) {
@@ -168,17 +205,32 @@ public final class GroupCoordinator {
         }
         String previousLeader = group.leaderId();
         ClassicGroupMember member = group.replaceStaticMember(request.groupInstanceId(), newMemberId);
+        List<Protocol> oldProtocols = member.protocols();
+        int oldSessionTimeoutMs = member.sessionTimeoutMs();
+        int oldRebalanceTimeoutMs = member.rebalanceTimeoutMs();
         member.update(request.protocols(), request.sessionTimeoutMs(), request.rebalanceTimeoutMs());
         switch (group.state()) {
             case STABLE:
                 if (group.selectProtocol().equals(group.protocolName())) {
                     scheduleHeartbeatExpiry(group, member);
-                    if (request.supportsSkipAssignment()) {
-                        boolean leader = group.isLeader(newMemberId);
-                        return CompletableFuture.completedFuture(currentGeneration(group, member, leader));
-                    }
-                    return CompletableFuture.completedFuture(new JoinResult(ErrorCode.NONE, group.generationId(),
-                            group.protocolType(), group.protocolName(), previousLeader, newMemberId, List.of(), false));
+                    JoinResult answer = request.supportsSkipAssignment()
+                            ? currentGeneration(group, member, group.isLeader(newMemberId))
+                            : new JoinResult(ErrorCode.NONE, group.generationId(), group.protocolType(),
+                                    group.protocolName(), previousLeader, newMemberId, List.of(), false);
+                    CompletableFuture<JoinResult> future = new CompletableFuture<>();
+                    write(group.groupId(), List.of(groupRecord(group, null)), error -> {
+                        if (error == ErrorCode.NONE) {
+                            future.complete(answer);
+                            return;
+                        }
+                        if (groups.get(group.groupId()) == group
+                                && newMemberId.equals(group.staticMemberId(request.groupInstanceId()))) {
+                            group.replaceStaticMember(request.groupInstanceId(), oldMemberId)
+                                    .update(oldProtocols, oldSessionTimeoutMs, oldRebalanceTimeoutMs);
+                        }
+                        future.complete(JoinResult.error(error, newMemberId));
+                    });
+                    return future;
                 }
                 return updateAndRebalance(group, member, request);
             case COMPLETING_REBALANCE:
@@ -233,7 +285,7 @@ public final class GroupCoordinator {
         }
         boolean wasEmpty = group.isInState(GroupState.EMPTY);
         group.pendingSyncMembers.clear();
-        group.transitionTo(GroupState.PREPARING_REBALANCE);
+        group.transitionTo(GroupState.PREPARING_REBALANCE, time.milliseconds());
         int epoch = ++group.rebalanceEpoch;
         int rebalanceTimeout = group.rebalanceTimeoutMs();
         if (wasEmpty && config.initialRebalanceDelayMs() > 0) {
@@ -254,7 +306,7 @@ public final class GroupCoordinator {
     }
 
     private synchronized void onInitialDelayExpired(ClassicGroup group, int epoch, int remainingMs) {
-        if (group.rebalanceEpoch != epoch || !group.isInState(GroupState.PREPARING_REBALANCE)) {
+        if (isGone(group) || group.rebalanceEpoch != epoch || !group.isInState(GroupState.PREPARING_REBALANCE)) {
             return;
         }
         if (group.newMemberAdded && remainingMs > 0) {
@@ -268,7 +320,7 @@ public final class GroupCoordinator {
     }
 
     private synchronized void onRebalanceTimeout(ClassicGroup group, int epoch) {
-        if (group.rebalanceEpoch == epoch && group.isInState(GroupState.PREPARING_REBALANCE)) {
+        if (!isGone(group) && group.rebalanceEpoch == epoch && group.isInState(GroupState.PREPARING_REBALANCE)) {
             completeJoin(group);
         }
     }
@@ -287,8 +339,13 @@ public final class GroupCoordinator {
         }
         group.rebalanceEpoch++;
         group.inInitialDelay = false;
-        group.initNextGeneration();
+        group.initNextGeneration(time.milliseconds());
         if (group.isInState(GroupState.EMPTY)) {
+            write(group.groupId(), List.of(groupRecord(group, null)), error -> {
+                if (error != ErrorCode.NONE) {
+                    LOG.warn("Storing empty group {} failed with {}", group.groupId(), error);
+                }
+            });
             return;
         }
         int generation = group.generationId();
@@ -306,7 +363,7 @@ public final class GroupCoordinator {
 
     /** Members that got the join answer but sent no SyncGroup within the rebalance timeout are removed. */
     private synchronized void onPendingSyncExpired(ClassicGroup group, int generation) {
-        if (group.generationId() != generation || group.pendingSyncMembers.isEmpty()
+        if (isGone(group) || group.generationId() != generation || group.pendingSyncMembers.isEmpty()
                 || !(group.isInState(GroupState.COMPLETING_REBALANCE) || group.isInState(GroupState.STABLE))) {
             return;
         }
@@ -329,6 +386,13 @@ public final class GroupCoordinator {
     }
 
     public synchronized CompletableFuture<SyncResult> syncGroup(SyncRequest request) {
+        if (request.groupId() == null || request.groupId().isEmpty()) {
+            return syncError(ErrorCode.INVALID_GROUP_ID);
+        }
+        ErrorCode notServed = coordinatorError(request.groupId());
+        if (notServed != ErrorCode.NONE) {
+            return syncError(notServed);
+        }
         ClassicGroup group = groups.get(request.groupId());
         if (group == null) {
             return syncError(ErrorCode.UNKNOWN_MEMBER_ID);
@@ -359,16 +423,7 @@ public final class GroupCoordinator {
                 member.awaitingSync = future;
                 scheduleHeartbeatExpiry(group, member);
                 if (group.isLeader(member.memberId())) {
-                    for (ClassicGroupMember m : group.members()) {
-                        m.assignment(request.assignments().get(m.memberId()));
-                    }
-                    group.transitionTo(GroupState.STABLE);
-                    for (ClassicGroupMember m : group.members()) {
-                        if (m.awaitingSync != null) {
-                            m.awaitingSync.complete(assignmentOf(group, m));
-                            m.awaitingSync = null;
-                        }
-                    }
+                    storeAssignment(group, request.assignments());
                 }
                 return future;
             }
@@ -380,12 +435,59 @@ public final class GroupCoordinator {
         }
     }
 
+    /**
+     * Writes the group with the leader's assignments; only once that write is applied does the group become
+     * Stable and every waiting member get its assignment. A failed write answers the waiting members with the
+     * mapped error, clears the assignments and starts a rebalance, so they rejoin.
+     */
+    private void storeAssignment(ClassicGroup group, Map<String, byte[]> assignments) {
+        int generation = group.generationId();
+        write(group.groupId(), List.of(groupRecord(group, assignments)), error -> {
+            if (groups.get(group.groupId()) != group || !group.isInState(GroupState.COMPLETING_REBALANCE)
+                    || group.generationId() != generation) {
+                return;
+            }
+            for (ClassicGroupMember m : group.members()) {
+                m.assignment(error == ErrorCode.NONE ? assignments.get(m.memberId()) : null);
+            }
+            if (error != ErrorCode.NONE) {
+                for (ClassicGroupMember m : group.members()) {
+                    if (m.awaitingSync != null) {
+                        m.awaitingSync.complete(SyncResult.error(error));
+                        m.awaitingSync = null;
+                    }
+                }
+                prepareRebalance(group);
+                return;
+            }
+            group.transitionTo(GroupState.STABLE, time.milliseconds());
+            for (ClassicGroupMember m : group.members()) {
+                if (m.awaitingSync != null) {
+                    m.awaitingSync.complete(assignmentOf(group, m));
+                    m.awaitingSync = null;
+                }
+            }
+        });
+    }
+
+    private static CoordinatorRecord groupRecord(ClassicGroup group, Map<String, byte[]> assignments) {
+        return new CoordinatorRecord(OffsetsTopicFormat.groupKey(group.groupId()),
+                OffsetsTopicFormat.groupValue(group.toRecord(assignments)));
+    }
+
     private static SyncResult assignmentOf(ClassicGroup group, ClassicGroupMember member) {
         return new SyncResult(ErrorCode.NONE, group.protocolType(), group.protocolName(), member.assignment());
     }
 
     public synchronized CompletableFuture<ErrorCode> heartbeat(String groupId, String memberId, String groupInstanceId,
                                                                int generationId) {
+        if (groupId == null || groupId.isEmpty()) {
+            return CompletableFuture.completedFuture(ErrorCode.INVALID_GROUP_ID);
+        }
+        ErrorCode notServed = coordinatorError(groupId);
+        if (notServed != ErrorCode.NONE) {
+            return CompletableFuture.completedFuture(notServed);
+        }
         ClassicGroup group = groups.get(groupId);
         if (group == null) {
             return CompletableFuture.completedFuture(ErrorCode.UNKNOWN_MEMBER_ID);
@@ -406,6 +508,13 @@ public final class GroupCoordinator {
     }
 
     public synchronized CompletableFuture<LeaveResult> leaveGroup(LeaveRequest request) {
+        if (request.groupId() == null || request.groupId().isEmpty()) {
+            return CompletableFuture.completedFuture(new LeaveResult(ErrorCode.INVALID_GROUP_ID, List.of()));
+        }
+        ErrorCode notServed = coordinatorError(request.groupId());
+        if (notServed != ErrorCode.NONE) {
+            return CompletableFuture.completedFuture(new LeaveResult(notServed, List.of()));
+        }
         ClassicGroup group = groups.get(request.groupId());
         List<LeaveResult.MemberResult> results = new ArrayList<>();
         if (group != null && group.isInState(GroupState.DEAD)) {
@@ -475,7 +584,7 @@ public final class GroupCoordinator {
     }
 
     private synchronized void onHeartbeatExpired(ClassicGroup group, ClassicGroupMember member, long deadline) {
-        if (group.member(member.memberId()) != member || member.heartbeatDeadlineMs != deadline
+        if (isGone(group) || group.member(member.memberId()) != member || member.heartbeatDeadlineMs != deadline
                 || member.isAwaitingJoin() || member.isAwaitingSync()) {
             return;
         }
@@ -483,14 +592,14 @@ public final class GroupCoordinator {
     }
 
     private synchronized void expirePendingMember(ClassicGroup group, String memberId) {
-        if (group.removePending(memberId)) {
+        if (!isGone(group) && group.removePending(memberId)) {
             tryCompleteJoin(group);
         }
     }
 
     private void dropIfUnused(ClassicGroup group) {
         if (group.isInState(GroupState.EMPTY) && group.size() == 0 && group.pendingCount() == 0
-                && group.generationId() == 0) {
+                && group.generationId() == 0 && !offsets.hasOffsets(group.groupId())) {
             groups.remove(group.groupId(), group);
         }
     }
@@ -503,61 +612,569 @@ public final class GroupCoordinator {
         return CompletableFuture.completedFuture(SyncResult.error(error));
     }
 
-    // ---- API contract for the next step (issue 5). Implemented in the group-coordinator persistence change; ----
-    // ---- until then each answers COORDINATOR_NOT_AVAILABLE-style failures and nothing calls them.         ----
+    /** Whether a timer or completion holds a group that was deleted, unloaded or replaced since it was armed. */
+    private boolean isGone(ClassicGroup group) {
+        return groups.get(group.groupId()) != group;
+    }
 
-    /** The {@code __consumer_offsets} partition that stores {@code groupId}: abs(hashCode) mod the partition count. */
+    // ---- Load and unload of __consumer_offsets partitions ----
+
+    /**
+     * The {@code __consumer_offsets} partition that stores {@code groupId}: abs(hashCode) mod the partition count,
+     * where abs maps Integer.MIN_VALUE to 0 as Kafka's does.
+     */
     public int partitionFor(String groupId) {
         return (groupId.hashCode() & 0x7fffffff) % config.offsetsTopicNumPartitions();
     }
 
-    /** Marks {@code partition} as loading: its groups answer COORDINATOR_LOAD_IN_PROGRESS until {@link #completeLoad}. */
+    /** NONE when this coordinator serves {@code groupId}, else NOT_COORDINATOR or COORDINATOR_LOAD_IN_PROGRESS. */
+    private ErrorCode coordinatorError(String groupId) {
+        PartitionState state = partitions.get(partitionFor(groupId));
+        if (state == null) {
+            return ErrorCode.NOT_COORDINATOR;
+        }
+        return state.state() == LoadState.LOADING ? ErrorCode.COORDINATOR_LOAD_IN_PROGRESS : ErrorCode.NONE;
+    }
+
+    private boolean isLoaded(String groupId) {
+        PartitionState state = partitions.get(partitionFor(groupId));
+        return state != null && state.state() == LoadState.LOADED;
+    }
+
+    /**
+     * Marks {@code partition} as loading: its groups answer COORDINATOR_LOAD_IN_PROGRESS until {@link #completeLoad}.
+     * A partition loaded before is unloaded first, so the load starts from nothing.
+     */
     public synchronized void beginLoad(int partition) {
-        throw new UnsupportedOperationException("not yet");
+        if (partitions.containsKey(partition)) {
+            unload(partition);
+        }
+        partitions.put(partition, new PartitionState(LoadState.LOADING, ++loadEpochs));
     }
 
-    /** Applies one record read back from {@code partition}, in log order, while it loads. */
+    /**
+     * Applies one record read back from {@code partition}, in log order, while it loads: the same apply path that
+     * live writes take once appended. A record that does not decode is logged and skipped.
+     */
     public synchronized void replay(int partition, CoordinatorRecord record) {
-        throw new UnsupportedOperationException("not yet");
+        PartitionState state = partitions.get(partition);
+        if (state == null || state.state() != LoadState.LOADING) {
+            throw new IllegalStateException("partition " + partition + " of __consumer_offsets is not loading");
+        }
+        try {
+            apply(record, false);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Skipping an undecodable record of __consumer_offsets partition {}: {}", partition, e.getMessage());
+        }
     }
 
-    /** Ends the load of {@code partition}: its groups are served from now on. */
+    /**
+     * Ends the load of {@code partition}: its groups are served from now on, and every restored member must
+     * heartbeat within its session timeout from now.
+     */
     public synchronized void completeLoad(int partition) {
-        throw new UnsupportedOperationException("not yet");
+        PartitionState state = partitions.get(partition);
+        if (state == null || state.state() != LoadState.LOADING) {
+            throw new IllegalStateException("partition " + partition + " of __consumer_offsets is not loading");
+        }
+        partitions.put(partition, new PartitionState(LoadState.LOADED, state.epoch()));
+        for (ClassicGroup group : List.copyOf(groups.values())) {
+            if (partitionFor(group.groupId()) == partition) {
+                for (ClassicGroupMember member : group.members()) {
+                    scheduleHeartbeatExpiry(group, member);
+                }
+            }
+        }
     }
 
-    /** Drops the groups of {@code partition} (leadership lost): waiting members get NOT_COORDINATOR. */
+    /**
+     * Drops the groups and offsets of {@code partition} (leadership lost): they become Dead, members waiting in a
+     * join or sync get NOT_COORDINATOR, and writes still in flight answer NOT_COORDINATOR without being applied.
+     */
     public synchronized void unload(int partition) {
-        throw new UnsupportedOperationException("not yet");
+        partitions.remove(partition);
+        for (ClassicGroup group : List.copyOf(groups.values())) {
+            if (partitionFor(group.groupId()) == partition) {
+                removeGroup(group, ErrorCode.NOT_COORDINATOR);
+            }
+        }
+        for (String groupId : offsets.groupIds()) {
+            if (partitionFor(groupId) == partition) {
+                offsets.removeGroup(groupId);
+            }
+        }
     }
 
-    public synchronized CompletableFuture<CommitResult> commitOffsets(CommitRequest request) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException("not yet"));
+    /** Makes the group Dead and forgets it; a member waiting in a join or sync is answered {@code error}. */
+    private void removeGroup(ClassicGroup group, ErrorCode error) {
+        for (ClassicGroupMember m : group.members()) {
+            if (m.awaitingJoin != null) {
+                m.awaitingJoin.complete(JoinResult.error(error, m.memberId()));
+                m.awaitingJoin = null;
+            }
+            if (m.awaitingSync != null) {
+                m.awaitingSync.complete(SyncResult.error(error));
+                m.awaitingSync = null;
+            }
+        }
+        group.markDead(time.milliseconds());
+        groups.remove(group.groupId(), group);
     }
 
-    /** {@code partitions} null means every partition the group has an offset for. */
+    // ---- Decide / apply ----
+
+    /**
+     * Appends {@code records} to the group's partition; once the append completes, applies them with
+     * {@link #apply} and calls {@code onDone} with NONE, or (nothing applied) with the mapped write error, or
+     * NOT_COORDINATOR when the partition was unloaded or reloaded meanwhile. {@code onDone} runs under the monitor,
+     * inline when the append completes at once.
+     */
+    private void write(String groupId, List<CoordinatorRecord> records, Consumer<ErrorCode> onDone) {
+        int partition = partitionFor(groupId);
+        PartitionState at = partitions.get(partition);
+        if (at == null || at.state() != LoadState.LOADED) {
+            onDone.accept(ErrorCode.NOT_COORDINATOR);
+            return;
+        }
+        CompletableFuture<Void> appended;
+        try {
+            appended = log.append(partition, records);
+        } catch (RuntimeException e) {
+            appended = CompletableFuture.failedFuture(e);
+        }
+        appended.whenComplete((ignored, failure) -> {
+            synchronized (this) {
+                try {
+                    PartitionState now = partitions.get(partition);
+                    if (now == null || now.epoch() != at.epoch() || now.state() != LoadState.LOADED) {
+                        onDone.accept(ErrorCode.NOT_COORDINATOR);
+                    } else if (failure != null) {
+                        onDone.accept(writeError(failure));
+                    } else {
+                        for (CoordinatorRecord record : records) {
+                            apply(record, true);
+                        }
+                        onDone.accept(ErrorCode.NONE);
+                    }
+                } catch (RuntimeException e) {
+                    LOG.error("Completing a write to __consumer_offsets partition {} failed", partition, e);
+                }
+            }
+        });
+    }
+
+    /** Kafka's mapping of a failed coordinator write to the error clients get. */
+    static ErrorCode writeError(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        ErrorCode error = ErrorCode.forException(cause);
+        return switch (error) {
+            case UNKNOWN_TOPIC_OR_PARTITION, NOT_ENOUGH_REPLICAS, NOT_ENOUGH_REPLICAS_AFTER_APPEND, REQUEST_TIMED_OUT ->
+                    ErrorCode.COORDINATOR_NOT_AVAILABLE;
+            case NOT_LEADER_OR_FOLLOWER, KAFKA_STORAGE_ERROR -> ErrorCode.NOT_COORDINATOR;
+            case MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE, INVALID_FETCH_SIZE -> ErrorCode.UNKNOWN_SERVER_ERROR;
+            default -> error;
+        };
+    }
+
+    /**
+     * Applies one record of {@code __consumer_offsets}, both at load ({@code live} false) and after a live append:
+     * an offset commit stores the offset (creating an Empty group for it when none exists), an offset tombstone
+     * removes it, a group tombstone makes the group Dead and forgets it, and a group metadata value restores the
+     * group (Stable with its members, or Empty). Live, a group metadata value mirrors membership this coordinator
+     * already holds, so it leaves the in-memory group as it is; the caller's completion makes the transition.
+     */
+    private void apply(CoordinatorRecord record, boolean live) {
+        OffsetsTopicFormat.Key key = OffsetsTopicFormat.decodeKey(record.key());
+        if (key instanceof OffsetsTopicFormat.OffsetKey k) {
+            if (record.value() == null) {
+                offsets.remove(k.groupId(), k.partition());
+            } else {
+                OffsetsTopicFormat.OffsetValue value = OffsetsTopicFormat.decodeOffsetValue(record.value());
+                offsets.put(k.groupId(), k.partition(), value.offset(), value.expireTimestampMs());
+                groups.computeIfAbsent(k.groupId(), id -> new ClassicGroup(id, time.milliseconds()));
+            }
+        } else if (key instanceof OffsetsTopicFormat.GroupKey k) {
+            ClassicGroup existing = groups.get(k.groupId());
+            if (record.value() == null) {
+                if (existing != null) {
+                    removeGroup(existing, ErrorCode.COORDINATOR_NOT_AVAILABLE);
+                }
+            } else if (!live || existing == null) {
+                groups.put(k.groupId(), ClassicGroup.restore(k.groupId(),
+                        OffsetsTopicFormat.decodeGroupValue(record.value())));
+            }
+        }
+    }
+
+    // ---- Offsets ----
+
+    /**
+     * OffsetCommit with Kafka's classic-group rules. Offsets are stored only once their records are appended; a
+     * partition whose metadata is longer than {@code offset.metadata.max.bytes} gets OFFSET_METADATA_TOO_LARGE
+     * while the others are still stored. A commit from a member of a Stable or rebalancing group counts as its
+     * heartbeat.
+     */
+    public CompletableFuture<CommitResult> commitOffsets(CommitRequest request) {
+        return commitOffsets(request, 8);
+    }
+
+    /**
+     * As {@link #commitOffsets(CommitRequest)} for OffsetCommit {@code apiVersion}: from v9 a commit with a
+     * generation to an unknown group answers GROUP_ID_NOT_FOUND instead of ILLEGAL_GENERATION, as Kafka does.
+     */
+    public synchronized CompletableFuture<CommitResult> commitOffsets(CommitRequest request, int apiVersion) {
+        String groupId = request.groupId();
+        if (groupId == null || groupId.isEmpty()) {
+            return CompletableFuture.completedFuture(commitError(request, ErrorCode.INVALID_GROUP_ID));
+        }
+        ErrorCode notServed = coordinatorError(groupId);
+        if (notServed != ErrorCode.NONE) {
+            return CompletableFuture.completedFuture(commitError(request, notServed));
+        }
+        ClassicGroup group = groups.get(groupId);
+        ErrorCode invalid = validateCommit(group, request);
+        if (invalid == ErrorCode.ILLEGAL_GENERATION && group == null && apiVersion >= 9) {
+            invalid = ErrorCode.GROUP_ID_NOT_FOUND;
+        }
+        if (invalid != ErrorCode.NONE) {
+            return CompletableFuture.completedFuture(commitError(request, invalid));
+        }
+        if (group != null && group.has(request.memberId())
+                && (group.isInState(GroupState.STABLE) || group.isInState(GroupState.PREPARING_REBALANCE))) {
+            scheduleHeartbeatExpiry(group, group.member(request.memberId()));
+        }
+        long now = time.milliseconds();
+        Map<TopicPartitionRef, ErrorCode> errors = new LinkedHashMap<>();
+        Map<TopicPartitionRef, CoordinatorRecord> records = new LinkedHashMap<>();
+        for (CommitRequest.Offset o : request.offsets()) {
+            String metadata = o.metadata() == null ? "" : o.metadata();
+            if (metadata.length() > config.offsetMetadataMaxBytes()) {
+                errors.put(o.partition(), ErrorCode.OFFSET_METADATA_TOO_LARGE);
+                records.remove(o.partition());
+                continue;
+            }
+            errors.remove(o.partition());
+            records.put(o.partition(), new CoordinatorRecord(OffsetsTopicFormat.offsetKey(groupId, o.partition()),
+                    OffsetsTopicFormat.offsetValue(new CommittedOffset(o.offset(), o.leaderEpoch(), metadata, now))));
+        }
+        if (records.isEmpty()) {
+            return CompletableFuture.completedFuture(new CommitResult(errors));
+        }
+        CompletableFuture<CommitResult> answer = new CompletableFuture<>();
+        Map<TopicPartitionRef, Integer> pending = pendingCommits.computeIfAbsent(groupId, g -> new HashMap<>());
+        records.keySet().forEach(tp -> pending.merge(tp, 1, Integer::sum));
+        write(groupId, List.copyOf(records.values()), error -> {
+            Map<TopicPartitionRef, Integer> stillPending = pendingCommits.get(groupId);
+            if (stillPending != null) {
+                records.keySet().forEach(tp -> stillPending.computeIfPresent(tp, (k, n) -> n > 1 ? n - 1 : null));
+                if (stillPending.isEmpty()) {
+                    pendingCommits.remove(groupId);
+                }
+            }
+            records.keySet().forEach(tp -> errors.put(tp, error));
+            answer.complete(new CommitResult(errors));
+        });
+        return answer;
+    }
+
+    /**
+     * Kafka's classic rules: generation -1 without member id and instance id (or any commit to an unknown group
+     * with generation -1) comes from outside the group and is allowed only while it is Empty, else
+     * UNKNOWN_MEMBER_ID; otherwise the member must exist (UNKNOWN_MEMBER_ID), hold its instance id
+     * (FENCED_INSTANCE_ID) and the current generation (ILLEGAL_GENERATION); CompletingRebalance answers
+     * REBALANCE_IN_PROGRESS. An unknown group with a generation answers ILLEGAL_GENERATION (OffsetCommit before v9).
+     */
+    private static ErrorCode validateCommit(ClassicGroup group, CommitRequest request) {
+        if (group == null) {
+            return request.generationId() < 0 ? ErrorCode.NONE : ErrorCode.ILLEGAL_GENERATION;
+        }
+        if (group.isInState(GroupState.DEAD)) {
+            return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+        }
+        if (request.generationId() < 0 && group.isInState(GroupState.EMPTY)) {
+            return ErrorCode.NONE;
+        }
+        if (request.generationId() >= 0 || !request.memberId().isEmpty() || request.groupInstanceId() != null) {
+            if (request.groupInstanceId() != null) {
+                String current = group.staticMemberId(request.groupInstanceId());
+                if (current == null) {
+                    return ErrorCode.UNKNOWN_MEMBER_ID;
+                }
+                if (!current.equals(request.memberId())) {
+                    return ErrorCode.FENCED_INSTANCE_ID;
+                }
+            } else if (!group.has(request.memberId())) {
+                return ErrorCode.UNKNOWN_MEMBER_ID;
+            }
+            if (request.generationId() != group.generationId()) {
+                return ErrorCode.ILLEGAL_GENERATION;
+            }
+        } else if (!group.isInState(GroupState.EMPTY)) {
+            return ErrorCode.UNKNOWN_MEMBER_ID;
+        }
+        return group.isInState(GroupState.COMPLETING_REBALANCE) ? ErrorCode.REBALANCE_IN_PROGRESS : ErrorCode.NONE;
+    }
+
+    private static CommitResult commitError(CommitRequest request, ErrorCode error) {
+        Map<TopicPartitionRef, ErrorCode> errors = new LinkedHashMap<>();
+        request.offsets().forEach(o -> errors.put(o.partition(), error));
+        return new CommitResult(errors);
+    }
+
+    /**
+     * The group's committed offsets for {@code partitions}, or all of them when {@code partitions} is null. An
+     * unknown group has none (error NONE). Only applied commits are visible; {@code requireStable} needs nothing
+     * more while there are no transactional commits.
+     */
     public synchronized CompletableFuture<FetchOffsetsResult> fetchOffsets(String groupId,
                                                                            List<TopicPartitionRef> partitions,
                                                                            boolean requireStable) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException("not yet"));
+        if (groupId == null || groupId.isEmpty()) {
+            return CompletableFuture.completedFuture(FetchOffsetsResult.error(ErrorCode.INVALID_GROUP_ID));
+        }
+        ErrorCode notServed = coordinatorError(groupId);
+        if (notServed != ErrorCode.NONE) {
+            return CompletableFuture.completedFuture(FetchOffsetsResult.error(notServed));
+        }
+        Map<TopicPartitionRef, CommittedOffset> found = new LinkedHashMap<>();
+        Map<TopicPartitionRef, OffsetStore.Entry> stored = offsets.offsets(groupId);
+        if (partitions == null) {
+            stored.forEach((tp, e) -> found.put(tp, e.offset()));
+        } else {
+            for (TopicPartitionRef tp : partitions) {
+                OffsetStore.Entry e = stored.get(tp);
+                if (e != null) {
+                    found.put(tp, e.offset());
+                }
+            }
+        }
+        return CompletableFuture.completedFuture(new FetchOffsetsResult(ErrorCode.NONE, found));
     }
 
+    // ---- Describe, list, delete ----
+
+    /**
+     * One description per id, in order. An unknown group is Dead with error NONE (the handler answers
+     * GROUP_ID_NOT_FOUND from v6). Only a Stable group shows its selected protocol and each member's metadata and
+     * assignment; in other states members are listed without them, as Kafka does.
+     */
     public synchronized List<GroupDescription> describeGroups(List<String> groupIds) {
-        throw new UnsupportedOperationException("not yet");
+        List<GroupDescription> result = new ArrayList<>();
+        for (String groupId : groupIds) {
+            if (groupId == null) {
+                result.add(new GroupDescription(null, ErrorCode.INVALID_GROUP_ID, "", "", "", List.of()));
+                continue;
+            }
+            ErrorCode notServed = coordinatorError(groupId);
+            if (notServed != ErrorCode.NONE) {
+                result.add(new GroupDescription(groupId, notServed, "", "", "", List.of()));
+                continue;
+            }
+            ClassicGroup group = groups.get(groupId);
+            if (group == null) {
+                result.add(new GroupDescription(groupId, ErrorCode.NONE, GroupState.DEAD.kafkaName(), "", "",
+                        List.of()));
+                continue;
+            }
+            boolean stable = group.isInState(GroupState.STABLE);
+            List<GroupDescription.Member> members = new ArrayList<>();
+            for (ClassicGroupMember m : group.members()) {
+                byte[] metadata = stable ? m.metadata(group.protocolName()) : null;
+                members.add(new GroupDescription.Member(m.memberId(), m.groupInstanceId(), m.clientId(),
+                        m.clientHost(), metadata == null ? new byte[0] : metadata,
+                        stable ? m.assignment() : new byte[0]));
+            }
+            result.add(new GroupDescription(groupId, ErrorCode.NONE, group.state().kafkaName(),
+                    group.protocolType() == null ? "" : group.protocolType(),
+                    stable ? group.protocolName() : "", members));
+        }
+        return result;
     }
 
-    /** Empty filters match every group; states are Kafka's names (case-insensitive), types "classic"/"consumer". */
-    public synchronized List<GroupListing> listGroups(java.util.Set<String> states, java.util.Set<String> types) {
-        throw new UnsupportedOperationException("not yet");
+    /**
+     * Whether some partition is still loading: Kafka then answers ListGroups with COORDINATOR_LOAD_IN_PROGRESS
+     * (partitions it does not lead are simply left out), so the handler should do the same.
+     */
+    public synchronized boolean isLoadInProgress() {
+        return partitions.values().stream().anyMatch(p -> p.state() == LoadState.LOADING);
     }
 
-    /** One error per group: NONE, GROUP_ID_NOT_FOUND, NON_EMPTY_GROUP or a coordinator error. */
+    /**
+     * The groups of the partitions this coordinator has loaded. Empty filters match every group; states are
+     * Kafka's names (case-insensitive), types "classic"/"consumer" (case-insensitive; every group here is classic).
+     */
+    public synchronized List<GroupListing> listGroups(Set<String> states, Set<String> types) {
+        Set<String> wantedStates = lowerCase(states);
+        Set<String> wantedTypes = lowerCase(types);
+        List<GroupListing> result = new ArrayList<>();
+        for (ClassicGroup group : groups.values()) {
+            if (!isLoaded(group.groupId()) || group.isInState(GroupState.DEAD)) {
+                continue;
+            }
+            String state = group.state().kafkaName();
+            if (!wantedStates.isEmpty() && !wantedStates.contains(state.toLowerCase(Locale.ROOT))) {
+                continue;
+            }
+            if (!wantedTypes.isEmpty() && !wantedTypes.contains("classic")) {
+                continue;
+            }
+            result.add(new GroupListing(group.groupId(), group.protocolType() == null ? "" : group.protocolType(),
+                    state, "classic"));
+        }
+        return result;
+    }
+
+    private static Set<String> lowerCase(Set<String> values) {
+        if (values == null) {
+            return Set.of();
+        }
+        Set<String> lower = new java.util.HashSet<>();
+        values.forEach(v -> lower.add(v.toLowerCase(Locale.ROOT)));
+        return lower;
+    }
+
+    /**
+     * One error per group: NONE once the tombstones of the group and all its offsets are appended (the group is
+     * then Dead and gone), GROUP_ID_NOT_FOUND for an unknown group, NON_EMPTY_GROUP while it has members, or a
+     * coordinator or write error.
+     */
     public synchronized CompletableFuture<Map<String, ErrorCode>> deleteGroups(List<String> groupIds) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException("not yet"));
+        Map<String, CompletableFuture<ErrorCode>> results = new LinkedHashMap<>();
+        for (String groupId : groupIds) {
+            if (results.containsKey(groupId)) {
+                continue;
+            }
+            CompletableFuture<ErrorCode> result = new CompletableFuture<>();
+            results.put(groupId, result);
+            if (groupId == null) {
+                result.complete(ErrorCode.INVALID_GROUP_ID);
+                continue;
+            }
+            ErrorCode notServed = coordinatorError(groupId);
+            ClassicGroup group = groups.get(groupId);
+            if (notServed != ErrorCode.NONE) {
+                result.complete(notServed);
+            } else if (group == null || group.isInState(GroupState.DEAD)) {
+                result.complete(ErrorCode.GROUP_ID_NOT_FOUND);
+            } else if (!group.isInState(GroupState.EMPTY)) {
+                result.complete(ErrorCode.NON_EMPTY_GROUP);
+            } else {
+                List<CoordinatorRecord> records = new ArrayList<>();
+                for (TopicPartitionRef tp : offsets.offsets(groupId).keySet()) {
+                    records.add(new CoordinatorRecord(OffsetsTopicFormat.offsetKey(groupId, tp), null));
+                }
+                records.add(new CoordinatorRecord(OffsetsTopicFormat.groupKey(groupId), null));
+                write(groupId, records, result::complete);
+            }
+        }
+        return CompletableFuture.allOf(results.values().toArray(CompletableFuture[]::new)).thenApply(ignored -> {
+            Map<String, ErrorCode> answer = new LinkedHashMap<>();
+            results.forEach((id, f) -> answer.put(id, f.join()));
+            return answer;
+        });
     }
 
+    /**
+     * OffsetDelete: GROUP_ID_NOT_FOUND for an unknown group, NON_EMPTY_GROUP for a group with members that does
+     * not use the "consumer" protocol; else per partition GROUP_SUBSCRIBED_TO_TOPIC when a member subscribes to
+     * its topic, otherwise NONE after its offset (if any) is tombstoned. A failed write is the group-level error.
+     */
     public synchronized CompletableFuture<DeleteOffsetsResult> deleteOffsets(String groupId,
                                                                              List<TopicPartitionRef> partitions) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException("not yet"));
+        if (groupId == null || groupId.isEmpty()) {
+            return CompletableFuture.completedFuture(new DeleteOffsetsResult(ErrorCode.INVALID_GROUP_ID, Map.of()));
+        }
+        ErrorCode notServed = coordinatorError(groupId);
+        if (notServed != ErrorCode.NONE) {
+            return CompletableFuture.completedFuture(new DeleteOffsetsResult(notServed, Map.of()));
+        }
+        ClassicGroup group = groups.get(groupId);
+        if (group == null || group.isInState(GroupState.DEAD)) {
+            return CompletableFuture.completedFuture(new DeleteOffsetsResult(ErrorCode.GROUP_ID_NOT_FOUND, Map.of()));
+        }
+        if (!group.isInState(GroupState.EMPTY) && !"consumer".equals(group.protocolType())) {
+            return CompletableFuture.completedFuture(new DeleteOffsetsResult(ErrorCode.NON_EMPTY_GROUP, Map.of()));
+        }
+        Map<TopicPartitionRef, ErrorCode> errors = new LinkedHashMap<>();
+        List<CoordinatorRecord> records = new ArrayList<>();
+        for (TopicPartitionRef tp : partitions) {
+            if (!group.isInState(GroupState.EMPTY) && group.isSubscribedTo(tp.topic())) {
+                errors.put(tp, ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC);
+                continue;
+            }
+            errors.put(tp, ErrorCode.NONE);
+            if (offsets.get(groupId, tp) != null) {
+                records.add(new CoordinatorRecord(OffsetsTopicFormat.offsetKey(groupId, tp), null));
+            }
+        }
+        if (records.isEmpty()) {
+            return CompletableFuture.completedFuture(new DeleteOffsetsResult(ErrorCode.NONE, errors));
+        }
+        CompletableFuture<DeleteOffsetsResult> answer = new CompletableFuture<>();
+        write(groupId, records, error -> answer.complete(error == ErrorCode.NONE
+                ? new DeleteOffsetsResult(ErrorCode.NONE, errors) : new DeleteOffsetsResult(error, Map.of())));
+        return answer;
+    }
+
+    // ---- Retention ----
+
+    /**
+     * Kafka's offset expiry, every {@code offsets.retention.check.interval.ms}: in an Empty group that had a
+     * protocol type an offset expires {@code offsets.retention.minutes} after the group became Empty (after its
+     * commit when that time is unknown); in a group used only for commits, that long after its commit; in a
+     * Stable consumer group whose subscriptions are known, offsets of topics no member subscribes to expire that
+     * long after their commit. A v1 value's explicit expire timestamp wins. An Empty group left without offsets
+     * is deleted too. Expired entries are removed by tombstones like any other write.
+     */
+    synchronized void expireOffsets() {
+        long now = time.milliseconds();
+        for (ClassicGroup group : List.copyOf(groups.values())) {
+            if (isLoaded(group.groupId())) {
+                expireOffsets(group, now);
+            }
+        }
+    }
+
+    private void expireOffsets(ClassicGroup group, long now) {
+        String groupId = group.groupId();
+        boolean empty = group.isInState(GroupState.EMPTY);
+        boolean simple = group.protocolType() == null;
+        boolean stableConsumer = group.isInState(GroupState.STABLE) && group.subscriptionsKnown();
+        if (!empty && !simple && !stableConsumer) {
+            return;
+        }
+        List<CoordinatorRecord> records = new ArrayList<>();
+        boolean allExpired = true;
+        Map<TopicPartitionRef, Integer> pending = pendingCommits.getOrDefault(groupId, Map.of());
+        for (Map.Entry<TopicPartitionRef, OffsetStore.Entry> e : offsets.offsets(groupId).entrySet()) {
+            OffsetStore.Entry entry = e.getValue();
+            boolean expired;
+            if (pending.containsKey(e.getKey())
+                    || (stableConsumer && !empty && group.isSubscribedTo(e.getKey().topic()))) {
+                expired = false;
+            } else if (entry.expireTimestampMs() >= 0) {
+                expired = now >= entry.expireTimestampMs();
+            } else {
+                long base = empty && !simple && group.stateTimestampMs() >= 0
+                        ? group.stateTimestampMs() : entry.offset().commitTimestampMs();
+                expired = now - base >= config.offsetsRetentionMs();
+            }
+            if (expired) {
+                records.add(new CoordinatorRecord(OffsetsTopicFormat.offsetKey(groupId, e.getKey()), null));
+            } else {
+                allExpired = false;
+            }
+        }
+        if (allExpired && empty && pending.isEmpty()) {
+            records.add(new CoordinatorRecord(OffsetsTopicFormat.groupKey(groupId), null));
+        }
+        if (!records.isEmpty()) {
+            write(groupId, records, error -> {
+                if (error != ErrorCode.NONE) {
+                    LOG.warn("Expiring offsets of group {} failed with {}", groupId, error);
+                }
+            });
+        }
     }
 }

@@ -28,7 +28,13 @@ class GroupCoordinatorTest {
     private GroupCoordinator coordinator = coordinator(0, Integer.MAX_VALUE);
 
     private GroupCoordinator coordinator(int initialDelayMs, int maxSize) {
-        return new GroupCoordinator(new GroupCoordinatorConfig(10, 300_000, initialDelayMs, maxSize), time, scheduler);
+        GroupCoordinatorConfig config = new GroupCoordinatorConfig(10, 300_000, initialDelayMs, maxSize);
+        GroupCoordinator c = new GroupCoordinator(config, time, scheduler);
+        for (int p = 0; p < config.offsetsTopicNumPartitions(); p++) {
+            c.beginLoad(p);
+            c.completeLoad(p);
+        }
+        return c;
     }
 
     private static byte[] bytes(String s) {
