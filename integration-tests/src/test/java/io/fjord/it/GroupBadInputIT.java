@@ -33,8 +33,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Requests the group coordinator must refuse, with Kafka's error for each, against a bin/broker process: an
- * unknown group (Admin describe and delete, DescribeGroups v5/v6, Heartbeat), an unknown member id and a wrong
- * generation on Heartbeat, SyncGroup and OffsetCommit, a static member replaced by a new instance with the same
+ * unknown group (Admin describe and delete, DescribeGroups v5/v6, Heartbeat, SyncGroup), an unknown member id and a
+ * wrong generation on Heartbeat, SyncGroup and OffsetCommit, a JoinGroup whose protocol type or protocols do not
+ * match the group's (INCONSISTENT_GROUP_PROTOCOL), a static member replaced by a new instance with the same
  * {@code group.instance.id} (FENCED_INSTANCE_ID), offset metadata over {@code offset.metadata.max.bytes} (4096)
  * and a commit for a topic that does not exist. None of them may touch offsets committed before: they are all
  * still there afterwards, and after a restart of the broker (the last test), which also keeps the groups' members.
@@ -100,7 +101,7 @@ class GroupBadInputIT {
 
     @Test
     @Order(2)
-    void unknownMemberAndWrongGenerationAreRefusedOnHeartbeatSyncAndCommitAndCommittedOffsetsStay()
+    void unknownMemberWrongGenerationAndAnIncompatibleProtocolAreRefusedAndCommittedOffsetsStay()
             throws Exception {
         String group = "bad-member";
         Member member = raw.joinAsOnlyMember(group, TOPIC, List.of(tp(0), tp(1)));
@@ -128,6 +129,11 @@ class GroupBadInputIT {
                 raw.commit(group, generation + 1, memberId, overwrite));
         assertEquals(Map.of(tp(0), Errors.UNKNOWN_MEMBER_ID, tp(1), Errors.UNKNOWN_MEMBER_ID),
                 raw.commit(group, -1, "", overwrite), "a commit from outside a group that has a member");
+
+        JoinGroupResponseData otherProtocol = raw.join(group, "", null, "consumer", "roundrobin", TOPIC);
+        assertEquals(Errors.INCONSISTENT_GROUP_PROTOCOL.code(), otherProtocol.errorCode(), otherProtocol.toString());
+        JoinGroupResponseData otherType = raw.join(group, "", null, "connect", "range", TOPIC);
+        assertEquals(Errors.INCONSISTENT_GROUP_PROTOCOL.code(), otherType.errorCode(), otherType.toString());
 
         assertEquals(before, committed(group), "offsets after the refused requests");
         assertEquals(Errors.NONE, raw.heartbeat(group, generation, memberId), "the member is still in the group");

@@ -84,11 +84,17 @@ final class RawGroups {
 
     /** JoinGroup v9 as {@link #join(String, String, String)}, as static member {@code instanceId} (null: dynamic). */
     JoinGroupResponseData join(String group, String memberId, String instanceId, String topic) throws IOException {
+        return join(group, memberId, instanceId, "consumer", "range", topic);
+    }
+
+    /** JoinGroup v9 with the given protocol type and a single protocol {@code protocolName}. */
+    JoinGroupResponseData join(String group, String memberId, String instanceId, String protocolType,
+                               String protocolName, String topic) throws IOException {
         JoinGroupRequestData.JoinGroupRequestProtocolCollection protocols =
                 new JoinGroupRequestData.JoinGroupRequestProtocolCollection();
         ByteBuffer subscription = ConsumerProtocol.serializeSubscription(
                 new ConsumerPartitionAssignor.Subscription(List.of(topic)));
-        protocols.add(new JoinGroupRequestData.JoinGroupRequestProtocol().setName("range")
+        protocols.add(new JoinGroupRequestData.JoinGroupRequestProtocol().setName(protocolName)
                 .setMetadata(bytes(subscription)));
         JoinGroupResponse response = raw.send(new JoinGroupRequest.Builder(new JoinGroupRequestData()
                 .setGroupId(group)
@@ -96,7 +102,7 @@ final class RawGroups {
                 .setRebalanceTimeoutMs(SESSION_TIMEOUT_MS)
                 .setMemberId(memberId)
                 .setGroupInstanceId(instanceId)
-                .setProtocolType("consumer")
+                .setProtocolType(protocolType)
                 .setProtocols(protocols)).build((short) 9));
         return response.data();
     }
