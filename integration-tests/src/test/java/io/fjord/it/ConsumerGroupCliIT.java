@@ -31,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Kafka 4.1's unmodified group tools against a bin/broker process: kafka-console-consumer with {@code --group}
  * (org.apache.kafka.tools.consumer.ConsoleConsumer) and kafka-consumer-groups
- * (org.apache.kafka.tools.consumer.group.ConsumerGroupCommand) --list, --describe (offsets, lag, --members),
+ * (org.apache.kafka.tools.consumer.group.ConsumerGroupCommand) --list (also --state), --describe (offsets, lag,
+ * --members),
  * --reset-offsets (--to-earliest, --to-offset, --shift-by, --to-datetime; dry run and --execute) and --delete,
  * each with the output and exit code the tool gives against Kafka. What the tool changed is checked with
  * Admin.listConsumerGroupOffsets.
@@ -165,6 +166,11 @@ class ConsumerGroupCliIT {
             Result listed = groups("--list");
             assertEquals(0, listed.exitCode(), listed.toString());
             assertTrue(listed.stdoutLines().contains(group), listed.toString());
+
+            Result stable = groups("--list", "--state", "Stable");
+            assertEquals(0, stable.exitCode(), stable.toString());
+            assertTrue(table(stable).contains(Map.of("GROUP", group, "STATE", "Stable")), stable.toString());
+            table(stable).forEach(row -> assertEquals("Stable", row.get("STATE"), stable.toString()));
 
             Result described = groups("--describe", "--group", group);
             assertEquals(0, described.exitCode(), described.toString());
