@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +72,7 @@ final class ChildGroupConsumer implements AutoCloseable {
                     values.add(line.substring("RECORD ".length()));
                 } else if (line.startsWith("ASSIGNED ")) {
                     String list = line.substring("ASSIGNED ".length()).trim();
-                    partitions = list.isEmpty() ? Set.of() : java.util.Arrays.stream(list.split(","))
+                    partitions = list.isEmpty() ? Set.of() : Arrays.stream(list.split(","))
                             .map(Integer::valueOf).collect(Collectors.toCollection(TreeSet::new));
                     assignments++;
                 }

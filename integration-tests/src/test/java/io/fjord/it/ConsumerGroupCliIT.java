@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,14 +54,14 @@ class ConsumerGroupCliIT {
     }
 
     private static Map<TopicPartition, Long> committed(String group) throws Exception {
-        Map<TopicPartition, Long> offsets = new TreeMap<>(java.util.Comparator.comparing(TopicPartition::toString));
+        Map<TopicPartition, Long> offsets = new TreeMap<>(Comparator.comparing(TopicPartition::toString));
         broker.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
                 .forEach((tp, om) -> offsets.put(tp, om == null ? null : om.offset()));
         return offsets;
     }
 
     private static Map<TopicPartition, Long> each(String topic, int partitions, long offset) {
-        Map<TopicPartition, Long> offsets = new TreeMap<>(java.util.Comparator.comparing(TopicPartition::toString));
+        Map<TopicPartition, Long> offsets = new TreeMap<>(Comparator.comparing(TopicPartition::toString));
         for (int p = 0; p < partitions; p++) {
             offsets.put(new TopicPartition(topic, p), offset);
         }
@@ -259,7 +260,7 @@ class ConsumerGroupCliIT {
         args.add("--execute");
         Result reset = groups(args.toArray(String[]::new));
         assertEquals(0, reset.exitCode(), reset.toString());
-        Map<TopicPartition, Long> printed = new TreeMap<>(java.util.Comparator.comparing(TopicPartition::toString));
+        Map<TopicPartition, Long> printed = new TreeMap<>(Comparator.comparing(TopicPartition::toString));
         for (Map<String, String> row : table(reset)) {
             assertEquals(group, row.get("GROUP"), reset.toString());
             printed.put(new TopicPartition(row.get("TOPIC"), Integer.parseInt(row.get("PARTITION"))),

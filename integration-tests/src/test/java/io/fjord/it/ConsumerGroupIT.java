@@ -15,6 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -235,7 +236,7 @@ class ConsumerGroupIT {
         return all;
     }
 
-    private static String missing(java.util.Collection<String> expected, Set<String> got) {
+    private static String missing(Collection<String> expected, Set<String> got) {
         List<String> missing = expected.stream().filter(v -> !got.contains(v)).toList();
         return missing.size() + " missing, e.g. " + missing.subList(0, Math.min(10, missing.size()));
     }
