@@ -124,7 +124,7 @@ class ConsumerGroupIT {
         // empties its cached metadata, and a leader that sees its subscribed topic "change" asks for a rebalance
         // itself — against Kafka as much as here. Without rebootstrap the client keeps its metadata, so any
         // rebalance would come from the coordinator.
-        Map<String, Object> config = Map.of(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 20_000,
+        Map<String, Object> config = Map.of(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 45_000,
                 ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500,
                 CommonClientConfigs.METADATA_RECOVERY_STRATEGY_CONFIG, "none");
         try (GroupConsumer a = GroupConsumer.start(broker.bootstrapServers(), group, topic, "restart-a", config);
