@@ -654,12 +654,14 @@ public final class GroupCoordinator {
 
     /**
      * Applies one record read back from {@code partition}, in log order, while it loads: the same apply path that
-     * live writes take once appended. A record that does not decode is logged and skipped.
+     * live writes take once appended. A record that does not decode is logged and skipped; so is a record for a
+     * partition that is not loading (unloaded meanwhile, e.g. leadership lost during the load).
      */
     public synchronized void replay(int partition, CoordinatorRecord record) {
         PartitionState state = partitions.get(partition);
         if (state == null || state.state() != LoadState.LOADING) {
-            throw new IllegalStateException("partition " + partition + " of __consumer_offsets is not loading");
+            LOG.debug("Ignoring a record for __consumer_offsets partition {}, which is not loading", partition);
+            return;
         }
         try {
             apply(record, false);
@@ -670,12 +672,14 @@ public final class GroupCoordinator {
 
     /**
      * Ends the load of {@code partition}: its groups are served from now on, and every restored member must
-     * heartbeat within its session timeout from now.
+     * heartbeat within its session timeout from now. Does nothing when the partition is not loading (unloaded
+     * meanwhile).
      */
     public synchronized void completeLoad(int partition) {
         PartitionState state = partitions.get(partition);
         if (state == null || state.state() != LoadState.LOADING) {
-            throw new IllegalStateException("partition " + partition + " of __consumer_offsets is not loading");
+            LOG.debug("Not completing the load of __consumer_offsets partition {}, which is not loading", partition);
+            return;
         }
         partitions.put(partition, new PartitionState(LoadState.LOADED, state.epoch()));
         for (ClassicGroup group : List.copyOf(groups.values())) {

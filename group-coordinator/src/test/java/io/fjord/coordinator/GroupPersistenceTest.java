@@ -20,9 +20,9 @@ import static io.fjord.coordinator.CoordinatorFixture.subscription;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Group metadata writes, replay at load, load/unload states and offset retention. */
@@ -70,11 +70,15 @@ class GroupPersistenceTest {
     void listGroupsReportsALoadInProgressAndLeavesOutPartitionsNotLoaded() {
         int p = coordinator.partitionFor("g");
         coordinator.beginLoad(p);
+        coordinator.replay(p, new CoordinatorRecord(OffsetsTopicFormat.offsetKey("g", ORDERS_0),
+                OffsetsTopicFormat.offsetValue(new CommittedOffset(1, -1, "", 0))));
         assertTrue(coordinator.isLoadInProgress());
+        assertTrue(coordinator.listGroups(Set.of(), Set.of()).isEmpty(), "a loading partition's groups are not listed");
         coordinator.completeLoad(p);
         assertFalse(coordinator.isLoadInProgress());
-        f.commit("g", "", -1, ORDERS_0, 1, "");
         assertEquals(List.of("g"), coordinator.listGroups(Set.of(), Set.of()).stream().map(GroupListing::groupId).toList());
+        assertNotEquals(p, coordinator.partitionFor("other"));
+        assertEquals(ErrorCode.NOT_COORDINATOR, coordinator.fetchOffsets("other", null, false).join().error());
     }
 
     @Test
@@ -254,9 +258,15 @@ class GroupPersistenceTest {
     }
 
     @Test
-    void replayOutsideALoadIsRefused() {
-        assertThrows(IllegalStateException.class, () -> coordinator.replay(0,
-                new CoordinatorRecord(OffsetsTopicFormat.groupKey("g"), null)));
+    void aLoadInterruptedByAnUnloadAppliesNothingAndDoesNotServeThePartition() {
+        int p = coordinator.partitionFor("g");
+        coordinator.beginLoad(p);
+        coordinator.unload(p);
+        coordinator.replay(p, new CoordinatorRecord(OffsetsTopicFormat.offsetKey("g", ORDERS_0),
+                OffsetsTopicFormat.offsetValue(new CommittedOffset(1, -1, "", 0))));
+        coordinator.completeLoad(p);
+        assertNull(coordinator.group("g"));
+        assertEquals(ErrorCode.NOT_COORDINATOR, coordinator.fetchOffsets("g", null, false).join().error());
     }
 
     @Test
