@@ -261,6 +261,11 @@ public final class BrokerServer implements AutoCloseable {
         return partitions;
     }
 
+    /** The group coordinator of this node, or null for a server built without a quorum. */
+    public GroupCoordinatorService groupCoordinator() {
+        return groups;
+    }
+
     /** The metadata of this node, or null for a server built without a quorum. */
     public BrokerMetadata metadata() {
         return metadata;

@@ -4,6 +4,7 @@ import io.fjord.broker.RawConnection;
 import io.fjord.it.ExternalCommand.Result;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -144,6 +145,26 @@ class OtherClientsIT {
         }
         for (int p = 0; p < partitions; p++) {
             assertEquals(expected.getOrDefault(p, List.of()), consumedByPartition.getOrDefault(p, List.of()), "partition " + p);
+        }
+    }
+
+    @Test
+    void kcatConsumesAsAGroupMemberAndItsCommittedOffsetsAreWhatKafkaClientsSees() throws Exception {
+        int partitions = 2;
+        createTopic("kcat-group-topic", partitions);
+        for (int p = 0; p < partitions; p++) {
+            Clients.produce(broker.bootstrapServers(), "kcat-group-topic", p, 10, i -> null, i -> "g" + i);
+        }
+
+        Result consumed = kcat(null, "-G", "kcat-group", "kcat-group-topic", "-e", "-f", "%p %o %s\\n",
+                "-X", "auto.offset.reset=earliest", "-X", "enable.partition.eof=true");
+
+        assertEquals(0, consumed.exitCode(), consumed.toString());
+        assertEquals(partitions * 10, consumed.stdoutLines().size(), consumed.toString());
+        Map<TopicPartition, OffsetAndMetadata> committed = broker.admin().listConsumerGroupOffsets("kcat-group")
+                .partitionsToOffsetAndMetadata().get();
+        for (int p = 0; p < partitions; p++) {
+            assertEquals(10, committed.get(new TopicPartition("kcat-group-topic", p)).offset(), committed.toString());
         }
     }
 

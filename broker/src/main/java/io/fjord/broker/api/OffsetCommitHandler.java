@@ -23,7 +23,8 @@ import java.util.concurrent.CompletableFuture;
  * get UNKNOWN_TOPIC_OR_PARTITION here, as Kafka's broker decides before its coordinator sees them; the others go to
  * the {@link GroupCoordinator}, which checks the member and generation (a commit with generation -1 and no member
  * comes from outside the group), the metadata size (OFFSET_METADATA_TOO_LARGE), and answers once the offsets are
- * written to {@code __consumer_offsets}. v2-4's retention time is ignored (offsets.retention.minutes applies, as in
+ * written to {@code __consumer_offsets}; from v9 a commit with a generation to an unknown group is GROUP_ID_NOT_FOUND
+ * (ILLEGAL_GENERATION before), as Kafka. v2-4's retention time is ignored (offsets.retention.minutes applies, as in
  * Kafka 4); v6+ carry the committed leader epoch, v7+ group.instance.id; v9's member epoch is the classic generation.
  * The answer lists every partition asked for, in request order. Thread-safe.
  */
@@ -64,7 +65,7 @@ public final class OffsetCommitHandler implements ApiHandler<OffsetCommitRequest
         }
         CommitRequest commit = new CommitRequest(request.groupId(), request.memberId(),
                 version >= 7 ? request.groupInstanceId() : null, request.generationIdOrMemberEpoch(), offsets);
-        return coordinator.commitOffsets(commit).thenApply(result -> response(request, early, result.errors()));
+        return coordinator.commitOffsets(commit, version).thenApply(result -> response(request, early, result.errors()));
     }
 
     private static OffsetCommitResponse response(OffsetCommitRequest request, Map<TopicPartitionRef, ErrorCode> early,

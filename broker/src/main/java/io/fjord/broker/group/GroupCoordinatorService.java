@@ -29,6 +29,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs this node's {@link GroupCoordinator}: its timers ({@link ThreadScheduler}, system {@link Time}), its log
@@ -41,7 +42,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * log end on the partition's I/O executor (the key its appends use, so no append is missed or replayed twice):
  * every record of every non-control batch goes to {@link GroupCoordinator#replay} in offset order, then
  * {@link GroupCoordinator#completeLoad}. A partition no longer led, or of a deleted topic, is unloaded. A start on
- * existing logs loads every led partition the same way, since the first image is news to this object.
+ * existing logs loads every led partition the same way, since the first image is news to this object. Groups are
+ * placed by offsets.topic.num.partitions; if the existing topic has another count (the setting changed after it was
+ * created), a WARN says so once (Kafka places groups by the existing topic's count).
  *
  * <p>Thread-safety: the led partitions are guarded by this object; the coordinator is itself a monitor.
  */
@@ -55,6 +58,9 @@ public final class GroupCoordinatorService implements AutoCloseable {
     private final ThreadScheduler scheduler;
     private final GroupCoordinator coordinator;
     private final AtomicBoolean creatingTopic = new AtomicBoolean();
+    private final AtomicBoolean warnedPartitionCount = new AtomicBoolean();
+    /** The last reason the topic could not be created: clients retry FindCoordinator, so each reason is a WARN once. */
+    private final AtomicReference<String> lastCreateError = new AtomicReference<>();
     /** The partitions loaded or loading here, with the topic id they were loaded for (guarded by this). */
     private final Map<Integer, Load> led = new HashMap<>();
     private boolean closed;
@@ -96,7 +102,12 @@ public final class GroupCoordinatorService implements AutoCloseable {
                         Throwable cause = error != null && error.getCause() != null ? error.getCause() : error;
                         if (cause != null && !(cause instanceof ApiException api
                                 && api.errorCode() == ErrorCode.TOPIC_ALREADY_EXISTS)) {
-                            LOG.warn("Cannot create {}: {}", OffsetsTopic.NAME, cause.getMessage());
+                            String message = String.valueOf(cause.getMessage());
+                            if (!message.equals(lastCreateError.getAndSet(message))) {
+                                LOG.warn("Cannot create {}: {}", OffsetsTopic.NAME, message);
+                            } else {
+                                LOG.debug("Cannot create {}: {}", OffsetsTopic.NAME, message);
+                            }
                         }
                     });
         }
@@ -109,8 +120,14 @@ public final class GroupCoordinatorService implements AutoCloseable {
         return topic == null ? null : topic.partition(coordinator.partitionFor(groupId));
     }
 
-    private void onImage(MetadataImage image) {
+    void onImage(MetadataImage image) {
         TopicImage topic = image.topic(OffsetsTopic.NAME);
+        int configured = config.groupCoordinatorConfig().offsetsTopicNumPartitions();
+        if (topic != null && topic.partitionCount() != configured && warnedPartitionCount.compareAndSet(false, true)) {
+            LOG.warn("{} has {} partitions but offsets.topic.num.partitions is {}: groups are placed by the setting, "
+                    + "and those mapped to missing partitions get COORDINATOR_NOT_AVAILABLE", OffsetsTopic.NAME,
+                    topic.partitionCount(), configured);
+        }
         Set<Integer> ledNow = new HashSet<>();
         if (topic != null) {
             for (PartitionImage p : topic.partitions().values()) {

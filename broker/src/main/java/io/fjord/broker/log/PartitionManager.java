@@ -64,6 +64,9 @@ import java.util.function.Consumer;
  * partition. The log's listener only notes the partition (it runs under the log's lock); one wake-up thread
  * checks the waiting fetches, so bursts of appends coalesce into one check.
  *
+ * <p>Image listeners ({@link #addImageListener}, e.g. the group coordinator following the leadership of
+ * {@code __consumer_offsets}) hear of each image after the logs were brought in step with it.
+ *
  * <p>Lifecycle: {@link #open()} (while or after the metadata quorum starts), {@link #followImage()} once both
  * are done, {@link #close()} after the listeners closed and before the quorum stops. Thread-safety: thread-safe.
  */
