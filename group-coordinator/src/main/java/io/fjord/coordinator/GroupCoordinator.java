@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -105,15 +106,15 @@ public final class GroupCoordinator {
             return joinError(ErrorCode.INVALID_SESSION_TIMEOUT, memberId);
         }
         ClassicGroup group = groups.get(request.groupId());
+        if (group != null && isDead(group)) {
+            return joinError(ErrorCode.COORDINATOR_NOT_AVAILABLE, memberId);
+        }
         if (group == null) {
             if (!memberId.isEmpty()) {
                 return joinError(ErrorCode.UNKNOWN_MEMBER_ID, memberId);
             }
             group = new ClassicGroup(request.groupId(), time.milliseconds());
             groups.put(request.groupId(), group);
-        }
-        if (group.isInState(GroupState.DEAD)) {
-            return joinError(ErrorCode.COORDINATOR_NOT_AVAILABLE, memberId);
         }
         if (!group.supportsProtocols(request.protocolType(), request.protocols())) {
             dropIfUnused(group);
@@ -399,7 +400,7 @@ public final class GroupCoordinator {
         if (group == null) {
             return syncError(ErrorCode.UNKNOWN_MEMBER_ID);
         }
-        if (group.isInState(GroupState.DEAD)) {
+        if (isDead(group)) {
             return syncError(ErrorCode.COORDINATOR_NOT_AVAILABLE);
         }
         ErrorCode invalid = validateMember(group, request.memberId(), request.groupInstanceId());
@@ -494,7 +495,7 @@ public final class GroupCoordinator {
         if (group == null) {
             return CompletableFuture.completedFuture(ErrorCode.UNKNOWN_MEMBER_ID);
         }
-        if (group.isInState(GroupState.DEAD)) {
+        if (isDead(group)) {
             return CompletableFuture.completedFuture(ErrorCode.COORDINATOR_NOT_AVAILABLE);
         }
         ErrorCode invalid = validateMember(group, memberId, groupInstanceId);
@@ -519,7 +520,7 @@ public final class GroupCoordinator {
         }
         ClassicGroup group = groups.get(request.groupId());
         List<LeaveResult.MemberResult> results = new ArrayList<>();
-        if (group != null && group.isInState(GroupState.DEAD)) {
+        if (group != null && isDead(group)) {
             return CompletableFuture.completedFuture(new LeaveResult(ErrorCode.COORDINATOR_NOT_AVAILABLE, List.of()));
         }
         for (LeaveRequest.Member leaving : request.members()) {
@@ -612,6 +613,11 @@ public final class GroupCoordinator {
 
     private static CompletableFuture<SyncResult> syncError(ErrorCode error) {
         return CompletableFuture.completedFuture(SyncResult.error(error));
+    }
+
+    /** Dead, or its deletion is decided and being written: every entry point then answers as for a Dead group. */
+    private static boolean isDead(ClassicGroup group) {
+        return group.isInState(GroupState.DEAD) || group.deletionPending;
     }
 
     /** Whether a timer or completion holds a group that was deleted, unloaded or replaced since it was armed. */
@@ -800,7 +806,8 @@ public final class GroupCoordinator {
      * an offset commit stores the offset (creating an Empty group for it when none exists), an offset tombstone
      * removes it, a group tombstone makes the group Dead and forgets it, and a group metadata value restores the
      * group (Stable with its members, or Empty). Live, a group metadata value mirrors membership this coordinator
-     * already holds, so it leaves the in-memory group as it is; the caller's completion makes the transition.
+     * already holds, so it leaves the in-memory group as it is (and does not bring back a group deleted since the
+     * record was decided); the caller's completion makes the transition.
      */
     private void apply(CoordinatorRecord record, boolean live) {
         OffsetsTopicFormat.Key key = OffsetsTopicFormat.decodeKey(record.key());
@@ -818,7 +825,7 @@ public final class GroupCoordinator {
                 if (existing != null) {
                     removeGroup(existing, ErrorCode.COORDINATOR_NOT_AVAILABLE);
                 }
-            } else if (!live || existing == null) {
+            } else if (!live) {
                 groups.put(k.groupId(), ClassicGroup.restore(k.groupId(),
                         OffsetsTopicFormat.decodeGroupValue(record.value())));
             }
@@ -907,7 +914,7 @@ public final class GroupCoordinator {
         if (group == null) {
             return request.generationId() < 0 ? ErrorCode.NONE : ErrorCode.ILLEGAL_GENERATION;
         }
-        if (group.isInState(GroupState.DEAD)) {
+        if (isDead(group)) {
             return ErrorCode.COORDINATOR_NOT_AVAILABLE;
         }
         if (request.generationId() < 0 && group.isInState(GroupState.EMPTY)) {
@@ -956,6 +963,10 @@ public final class GroupCoordinator {
             return CompletableFuture.completedFuture(FetchOffsetsResult.error(notServed));
         }
         Map<TopicPartitionRef, CommittedOffset> found = new LinkedHashMap<>();
+        ClassicGroup group = groups.get(groupId);
+        if (group != null && isDead(group)) {
+            return CompletableFuture.completedFuture(new FetchOffsetsResult(ErrorCode.NONE, found));
+        }
         Map<TopicPartitionRef, OffsetStore.Entry> stored = offsets.offsets(groupId);
         if (partitions == null) {
             stored.forEach((tp, e) -> found.put(tp, e.offset()));
@@ -990,7 +1001,7 @@ public final class GroupCoordinator {
                 continue;
             }
             ClassicGroup group = groups.get(groupId);
-            if (group == null) {
+            if (group == null || isDead(group)) {
                 result.add(new GroupDescription(groupId, ErrorCode.NONE, GroupState.DEAD.kafkaName(), "", "",
                         List.of()));
                 continue;
@@ -1027,7 +1038,7 @@ public final class GroupCoordinator {
         Set<String> wantedTypes = lowerCase(types);
         List<GroupListing> result = new ArrayList<>();
         for (ClassicGroup group : groups.values()) {
-            if (!isLoaded(group.groupId()) || group.isInState(GroupState.DEAD)) {
+            if (!isLoaded(group.groupId()) || isDead(group)) {
                 continue;
             }
             String state = group.state().kafkaName();
@@ -1043,6 +1054,13 @@ public final class GroupCoordinator {
         return result;
     }
 
+    /** The partitions the group has offsets for or a commit in flight to: what deleting the group must tombstone. */
+    private Set<TopicPartitionRef> offsetsAndCommitsInFlight(String groupId) {
+        Set<TopicPartitionRef> partitions = new LinkedHashSet<>(offsets.offsets(groupId).keySet());
+        partitions.addAll(pendingCommits.getOrDefault(groupId, Map.of()).keySet());
+        return partitions;
+    }
+
     private static Set<String> lowerCase(Set<String> values) {
         if (values == null) {
             return Set.of();
@@ -1053,9 +1071,11 @@ public final class GroupCoordinator {
     }
 
     /**
-     * One error per group: NONE once the tombstones of the group and all its offsets are appended (the group is
-     * then Dead and gone), GROUP_ID_NOT_FOUND for an unknown group, NON_EMPTY_GROUP while it has members, or a
-     * coordinator or write error.
+     * One error per group: NONE once the tombstones of the group and all its offsets (including those of commits
+     * still in flight, which are appended before) are appended (the group is then Dead and gone),
+     * GROUP_ID_NOT_FOUND for an unknown group, NON_EMPTY_GROUP while it has members, or a coordinator or write
+     * error. From the decision until the write completes the group counts as Dead at every entry point; a failed
+     * write brings it back.
      */
     public synchronized CompletableFuture<Map<String, ErrorCode>> deleteGroups(List<String> groupIds) {
         Map<String, CompletableFuture<ErrorCode>> results = new LinkedHashMap<>();
@@ -1073,17 +1093,23 @@ public final class GroupCoordinator {
             ClassicGroup group = groups.get(groupId);
             if (notServed != ErrorCode.NONE) {
                 result.complete(notServed);
-            } else if (group == null || group.isInState(GroupState.DEAD)) {
+            } else if (group == null || isDead(group)) {
                 result.complete(ErrorCode.GROUP_ID_NOT_FOUND);
             } else if (!group.isInState(GroupState.EMPTY)) {
                 result.complete(ErrorCode.NON_EMPTY_GROUP);
             } else {
                 List<CoordinatorRecord> records = new ArrayList<>();
-                for (TopicPartitionRef tp : offsets.offsets(groupId).keySet()) {
+                for (TopicPartitionRef tp : offsetsAndCommitsInFlight(groupId)) {
                     records.add(new CoordinatorRecord(OffsetsTopicFormat.offsetKey(groupId, tp), null));
                 }
                 records.add(new CoordinatorRecord(OffsetsTopicFormat.groupKey(groupId), null));
-                write(groupId, records, result::complete);
+                group.deletionPending = true;
+                write(groupId, records, error -> {
+                    if (error != ErrorCode.NONE) {
+                        group.deletionPending = false;
+                    }
+                    result.complete(error);
+                });
             }
         }
         return CompletableFuture.allOf(results.values().toArray(CompletableFuture[]::new)).thenApply(ignored -> {
@@ -1108,7 +1134,7 @@ public final class GroupCoordinator {
             return CompletableFuture.completedFuture(new DeleteOffsetsResult(notServed, Map.of()));
         }
         ClassicGroup group = groups.get(groupId);
-        if (group == null || group.isInState(GroupState.DEAD)) {
+        if (group == null || isDead(group)) {
             return CompletableFuture.completedFuture(new DeleteOffsetsResult(ErrorCode.GROUP_ID_NOT_FOUND, Map.of()));
         }
         if (!group.isInState(GroupState.EMPTY) && !"consumer".equals(group.protocolType())) {
@@ -1122,7 +1148,7 @@ public final class GroupCoordinator {
                 continue;
             }
             errors.put(tp, ErrorCode.NONE);
-            if (offsets.get(groupId, tp) != null) {
+            if (offsets.get(groupId, tp) != null || pendingCommits.getOrDefault(groupId, Map.of()).containsKey(tp)) {
                 records.add(new CoordinatorRecord(OffsetsTopicFormat.offsetKey(groupId, tp), null));
             }
         }
@@ -1143,22 +1169,56 @@ public final class GroupCoordinator {
      * commit when that time is unknown); in a group used only for commits, that long after its commit; in a
      * Stable consumer group whose subscriptions are known, offsets of topics no member subscribes to expire that
      * long after their commit. A v1 value's explicit expire timestamp wins. An Empty group left without offsets
-     * is deleted too. Expired entries are removed by tombstones like any other write.
+     * is deleted too. Offsets without a group are expired like those of a group used only for commits. Expired
+     * entries are removed by tombstones like any other write. Each loaded partition is scanned in its own hold of
+     * the monitor.
      */
-    synchronized void expireOffsets() {
-        long now = time.milliseconds();
-        for (ClassicGroup group : List.copyOf(groups.values())) {
-            if (isLoaded(group.groupId())) {
-                expireOffsets(group, now);
-            }
+    void expireOffsets() {
+        for (int partition : loadedPartitions()) {
+            expireOffsets(partition);
         }
     }
 
-    private void expireOffsets(ClassicGroup group, long now) {
-        String groupId = group.groupId();
-        boolean empty = group.isInState(GroupState.EMPTY);
-        boolean simple = group.protocolType() == null;
-        boolean stableConsumer = group.isInState(GroupState.STABLE) && group.subscriptionsKnown();
+    private synchronized List<Integer> loadedPartitions() {
+        List<Integer> loaded = new ArrayList<>();
+        partitions.forEach((p, state) -> {
+            if (state.state() == LoadState.LOADED) {
+                loaded.add(p);
+            }
+        });
+        return loaded;
+    }
+
+    private synchronized void expireOffsets(int partition) {
+        PartitionState state = partitions.get(partition);
+        if (state == null || state.state() != LoadState.LOADED) {
+            return;
+        }
+        long now = time.milliseconds();
+        Set<String> groupIds = new LinkedHashSet<>();
+        for (String groupId : groups.keySet()) {
+            if (partitionFor(groupId) == partition) {
+                groupIds.add(groupId);
+            }
+        }
+        for (String groupId : offsets.groupIds()) {
+            if (partitionFor(groupId) == partition) {
+                groupIds.add(groupId);
+            }
+        }
+        for (String groupId : groupIds) {
+            expireOffsets(groupId, groups.get(groupId), now);
+        }
+    }
+
+    /** Expires the offsets of {@code groupId}; {@code group} is null for offsets left without a group. */
+    private void expireOffsets(String groupId, ClassicGroup group, long now) {
+        if (group != null && group.deletionPending) {
+            return;
+        }
+        boolean empty = group == null || group.isInState(GroupState.EMPTY);
+        boolean simple = group == null || group.protocolType() == null;
+        boolean stableConsumer = group != null && group.isInState(GroupState.STABLE) && group.subscriptionsKnown();
         if (!empty && !simple && !stableConsumer) {
             return;
         }
@@ -1184,12 +1244,17 @@ public final class GroupCoordinator {
                 allExpired = false;
             }
         }
-        if (allExpired && empty && pending.isEmpty()) {
+        boolean deleteGroup = group != null && allExpired && empty && pending.isEmpty();
+        if (deleteGroup) {
             records.add(new CoordinatorRecord(OffsetsTopicFormat.groupKey(groupId), null));
+            group.deletionPending = true;
         }
         if (!records.isEmpty()) {
             write(groupId, records, error -> {
                 if (error != ErrorCode.NONE) {
+                    if (deleteGroup) {
+                        group.deletionPending = false;
+                    }
                     LOG.warn("Expiring offsets of group {} failed with {}", groupId, error);
                 }
             });

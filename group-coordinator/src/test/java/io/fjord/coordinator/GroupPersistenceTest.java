@@ -367,6 +367,40 @@ class GroupPersistenceTest {
     }
 
     @Test
+    void offsetsLeftWithoutAGroupExpireRetentionAfterTheirCommit() {
+        int p = coordinator.partitionFor("g");
+        f.loadAll();
+        long load = coordinator.beginLoad(p);
+        coordinator.replay(p, load, new CoordinatorRecord(OffsetsTopicFormat.offsetKey("g", ORDERS_0),
+                OffsetsTopicFormat.offsetValue(new CommittedOffset(3, -1, "", f.time.milliseconds()))));
+        coordinator.replay(p, load, new CoordinatorRecord(OffsetsTopicFormat.groupKey("g"), null));
+        coordinator.completeLoad(p, load);
+        assertNull(coordinator.group("g"));
+        assertEquals(3, f.fetched("g", ORDERS_0).offset());
+
+        f.time.advance(RETENTION_MS + CHECK_MS);
+
+        assertNull(f.fetched("g", ORDERS_0));
+        assertNull(f.reloaded().fetchOffsets("g", List.of(ORDERS_0), false).join().offsets().get(ORDERS_0));
+    }
+
+    @Test
+    void aGroupWhoseExpiryIsBeingWrittenRefusesJoinsUntilItIsGone() {
+        f.loadAll();
+        f.commit("g", "", -1, ORDERS_0, 3, "");
+        f.log.hold(true);
+        f.time.advance(RETENTION_MS + CHECK_MS);
+
+        assertEquals(ErrorCode.COORDINATOR_NOT_AVAILABLE,
+                coordinator.joinGroup(join("g", "", null, subscription("orders"))).join().error());
+        f.log.completeHeld();
+        f.log.hold(false);
+
+        assertNull(coordinator.group("g"));
+        assertEquals(ErrorCode.NONE, done(coordinator.joinGroup(join("g", "", null, subscription("orders")))).error());
+    }
+
+    @Test
     void explicitExpireTimestampOfAVersionOneValueIsHonoured() {
         int p = coordinator.partitionFor("old");
         f.loadAll();
