@@ -369,6 +369,18 @@ class GroupOffsetsTest {
     }
 
     @Test
+    void offsetDeleteTreatsASubscriptionWithAnImpossibleTopicCountAsSubscribed() {
+        byte[] hostile = {0, 0, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff};
+        JoinResult joined = done(coordinator.joinGroup(join("h", "", null, hostile)));
+        coordinator.syncGroup(new SyncRequest("h", joined.generationId(), joined.memberId(), null, "consumer", "range",
+                Map.of(joined.memberId(), CoordinatorFixture.bytes("x"))));
+
+        DeleteOffsetsResult result = coordinator.deleteOffsets("h", List.of(ORDERS_0)).join();
+
+        assertEquals(Map.of(ORDERS_0, ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC), result.partitions());
+    }
+
+    @Test
     void offsetDeleteOfAnUnknownGroupIsGroupIdNotFound() {
         assertEquals(ErrorCode.GROUP_ID_NOT_FOUND, coordinator.deleteOffsets("nobody", List.of(ORDERS_0)).join().error());
     }

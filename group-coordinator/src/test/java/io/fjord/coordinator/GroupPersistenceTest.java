@@ -304,6 +304,27 @@ class GroupPersistenceTest {
     }
 
     @Test
+    void aCorruptGroupRecordIsSkippedAndTheLoadCompletes() {
+        int p = coordinator.partitionFor("g");
+        long load = coordinator.beginLoad(p);
+        Writer corrupt = new Writer();
+        corrupt.int16(3);
+        corrupt.string("consumer", false);
+        corrupt.int32(1);
+        corrupt.nullableString(null, false);
+        corrupt.nullableString(null, false);
+        corrupt.int64(0);
+        corrupt.int32(Integer.MAX_VALUE);
+        coordinator.replay(p, load, new CoordinatorRecord(OffsetsTopicFormat.groupKey("g"), corrupt.bytes()));
+        coordinator.replay(p, load, new CoordinatorRecord(OffsetsTopicFormat.offsetKey("g", ORDERS_0),
+                OffsetsTopicFormat.offsetValue(new CommittedOffset(4, -1, "", 0))));
+        coordinator.completeLoad(p, load);
+
+        assertEquals(4, f.fetched("g", ORDERS_0).offset());
+        assertEquals(GroupState.EMPTY, coordinator.group("g").state());
+    }
+
+    @Test
     void offsetsOfAnEmptyConsumerGroupExpireRetentionAfterItBecameEmptyAndTheGroupGoes() {
         f.loadAll();
         JoinResult member = f.stableGroupOfOne("g", null, "orders");
