@@ -835,10 +835,11 @@ public final class GroupCoordinator {
     // ---- Offsets ----
 
     /**
-     * OffsetCommit with Kafka's classic-group rules. Offsets are stored only once their records are appended; a
-     * partition whose metadata is longer than {@code offset.metadata.max.bytes} gets OFFSET_METADATA_TOO_LARGE
-     * while the others are still stored. A commit from a member of a Stable or rebalancing group counts as its
-     * heartbeat.
+     * OffsetCommit with Kafka's classic-group rules; a null group id is INVALID_GROUP_ID, the empty one is a group
+     * like any other (Kafka keeps accepting it for compatibility). Offsets are stored only once their records are
+     * appended; a partition whose metadata is longer than {@code offset.metadata.max.bytes} gets
+     * OFFSET_METADATA_TOO_LARGE while the others are still stored. A commit from a member of a Stable or
+     * rebalancing group counts as its heartbeat.
      */
     public CompletableFuture<CommitResult> commitOffsets(CommitRequest request) {
         return commitOffsets(request, 8);
@@ -850,7 +851,7 @@ public final class GroupCoordinator {
      */
     public synchronized CompletableFuture<CommitResult> commitOffsets(CommitRequest request, int apiVersion) {
         String groupId = request.groupId();
-        if (groupId == null || groupId.isEmpty()) {
+        if (groupId == null) {
             return CompletableFuture.completedFuture(commitError(request, ErrorCode.INVALID_GROUP_ID));
         }
         ErrorCode notServed = coordinatorError(groupId);
@@ -949,13 +950,13 @@ public final class GroupCoordinator {
 
     /**
      * The group's committed offsets for {@code partitions}, or all of them when {@code partitions} is null. An
-     * unknown group has none (error NONE). Only applied commits are visible; {@code requireStable} needs nothing
+     * unknown group has none (error NONE); a null group id is INVALID_GROUP_ID, the empty one is valid, as in Kafka. Only applied commits are visible; {@code requireStable} needs nothing
      * more while there are no transactional commits.
      */
     public synchronized CompletableFuture<FetchOffsetsResult> fetchOffsets(String groupId,
                                                                            List<TopicPartitionRef> partitions,
                                                                            boolean requireStable) {
-        if (groupId == null || groupId.isEmpty()) {
+        if (groupId == null) {
             return CompletableFuture.completedFuture(FetchOffsetsResult.error(ErrorCode.INVALID_GROUP_ID));
         }
         ErrorCode notServed = coordinatorError(groupId);

@@ -194,9 +194,11 @@ class GroupOffsetsTest {
     }
 
     @Test
-    void emptyGroupIdIsInvalid() {
-        assertEquals(ErrorCode.INVALID_GROUP_ID, f.commit("", "", -1, ORDERS_0, 1, "").errors().get(ORDERS_0));
-        assertEquals(ErrorCode.INVALID_GROUP_ID, coordinator.fetchOffsets("", null, false).join().error());
+    void emptyGroupIdCommitsAndFetchesLikeAnyOtherWhileNullIsInvalid() {
+        assertEquals(ErrorCode.NONE, f.commit("", "", -1, ORDERS_0, 1, "").errors().get(ORDERS_0));
+        assertEquals(1, f.fetched("", ORDERS_0).offset());
+        assertEquals(ErrorCode.INVALID_GROUP_ID, f.commit(null, "", -1, ORDERS_0, 1, "").errors().get(ORDERS_0));
+        assertEquals(ErrorCode.INVALID_GROUP_ID, coordinator.fetchOffsets(null, null, false).join().error());
     }
 
     @Test
