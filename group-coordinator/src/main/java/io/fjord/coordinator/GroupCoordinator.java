@@ -79,6 +79,13 @@ public final class GroupCoordinator {
         this.time = time;
         this.scheduler = scheduler;
         this.log = log;
+    }
+
+    /**
+     * Starts the periodic offset retention check on the scheduler; call once, after construction and before
+     * partitions are loaded. Without it no offset ever expires.
+     */
+    public void start() {
         scheduler.schedule("offsets-retention", this::expireOffsets, config.offsetsRetentionCheckIntervalMs(),
                 config.offsetsRetentionCheckIntervalMs());
     }
@@ -628,11 +635,12 @@ public final class GroupCoordinator {
     // ---- Load and unload of __consumer_offsets partitions ----
 
     /**
-     * The {@code __consumer_offsets} partition that stores {@code groupId}: abs(hashCode) mod the partition count,
-     * where abs maps Integer.MIN_VALUE to 0 as Kafka's does.
+     * The {@code __consumer_offsets} partition that stores {@code groupId}, as Kafka computes it: the absolute value
+     * of {@code hashCode} (Integer.MIN_VALUE maps to 0) modulo the partition count.
      */
     public int partitionFor(String groupId) {
-        return (groupId.hashCode() & 0x7fffffff) % config.offsetsTopicNumPartitions();
+        int hash = groupId.hashCode();
+        return (hash == Integer.MIN_VALUE ? 0 : Math.abs(hash)) % config.offsetsTopicNumPartitions();
     }
 
     /** NONE when this coordinator serves {@code groupId}, else NOT_COORDINATOR or COORDINATOR_LOAD_IN_PROGRESS. */

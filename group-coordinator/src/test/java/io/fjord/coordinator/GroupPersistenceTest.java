@@ -33,13 +33,38 @@ class GroupPersistenceTest {
     private final CoordinatorFixture f = new CoordinatorFixture();
     private final GroupCoordinator coordinator = f.coordinator;
 
+    /**
+     * Expected partitions were computed outside Java: the string's hash as Java defines it (sum of char * 31^k,
+     * wrapping at 32 bits), computed with Python integers and reduced to int32, then Kafka's Utils.abs (Integer.MIN_VALUE
+     * to 0, otherwise the absolute value) modulo the partition count. Hashes: "g" 103, "console-consumer-1" 35782224,
+     * "my-group" -1906497762, "test-group" 627841412, "polygenelubricants" -2147483648. For "my-group" masking the
+     * sign bit instead of taking the absolute value would give 36 of 50, not 12.
+     */
     @Test
-    void partitionForMatchesKafkasAbsModulo() {
-        assertEquals(("g".hashCode() & 0x7fffffff) % PARTITIONS, coordinator.partitionFor("g"));
-        assertEquals(Integer.MIN_VALUE, "polygenelubricants".hashCode());
-        assertEquals(0, coordinator.partitionFor("polygenelubricants"), "Kafka's abs maps Integer.MIN_VALUE to 0");
+    void partitionForIsKafkasAbsOfTheHashModuloThePartitionCount() {
         GroupCoordinator fifty = new GroupCoordinator(GroupCoordinatorConfig.DEFAULTS, f.time, f.scheduler, f.log);
-        assertEquals(Math.abs("console-consumer-1".hashCode()) % 50, fifty.partitionFor("console-consumer-1"));
+        assertEquals(3, fifty.partitionFor("g"));
+        assertEquals(24, fifty.partitionFor("console-consumer-1"));
+        assertEquals(12, fifty.partitionFor("my-group"));
+        assertEquals(12, fifty.partitionFor("test-group"));
+        assertEquals(0, fifty.partitionFor("polygenelubricants"), "Kafka's abs maps Integer.MIN_VALUE to 0");
+        assertEquals(3, coordinator.partitionFor("g"), "103 mod 4");
+        assertEquals(2, coordinator.partitionFor("my-group"), "1906497762 mod 4");
+    }
+
+    @Test
+    void offsetsExpireOnlyOnceTheCoordinatorIsStarted() {
+        GroupCoordinator notStarted = new GroupCoordinator(CoordinatorFixture.CONFIG, f.time, f.scheduler, f.log);
+        CoordinatorFixture.loadAll(notStarted);
+        notStarted.commitOffsets(new CommitRequest("g", "", null, -1,
+                List.of(new CommitRequest.Offset(ORDERS_0, 3, -1, "")))).join();
+        f.time.advance(RETENTION_MS + CHECK_MS);
+        assertEquals(3, notStarted.fetchOffsets("g", List.of(ORDERS_0), false).join().offsets().get(ORDERS_0).offset());
+
+        notStarted.start();
+        f.time.advance(CHECK_MS);
+
+        assertTrue(notStarted.fetchOffsets("g", List.of(ORDERS_0), false).join().offsets().isEmpty());
     }
 
     @Test
