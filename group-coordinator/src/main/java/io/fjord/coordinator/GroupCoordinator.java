@@ -6,6 +6,7 @@ import io.fjord.protocol.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -20,6 +21,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The classic consumer-group protocol's membership state machine: JoinGroup, SyncGroup, Heartbeat and
@@ -49,10 +51,12 @@ import java.util.function.Consumer;
  * answers NOT_COORDINATOR. Deleted and unloaded groups turn Dead. Offsets expire per
  * {@code offsets.retention.minutes}, checked every {@code offsets.retention.check.interval.ms}.
  * <p>
- * Thread-safety: every entry point and timer holds this object's monitor; futures are completed while it is
- * held, so dependents must not block on other coordinator calls inside their callbacks. {@link CoordinatorLog#append}
- * is called under the monitor, so it must only hand the batch off; its completion (on any thread, or inline)
- * re-enters the monitor to apply and answer.
+ * Thread-safety: every entry point, timer and write completion holds this object's monitor while it changes
+ * state; answers that were pending (a join or sync waiting for the rebalance, a write's answer) are queued and
+ * completed only after the monitor is left, so callbacks of the callers never run under the coordinator's lock.
+ * {@link CoordinatorLog#append} is called under the monitor, so it must only hand the batch off; its completion
+ * (on any thread, or inline) re-enters the monitor to apply and answer. The retention check holds the monitor
+ * for one {@code __consumer_offsets} partition at a time.
  */
 public final class GroupCoordinator {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCoordinator.class);
@@ -71,6 +75,7 @@ public final class GroupCoordinator {
     private final Map<Integer, PartitionState> partitions = new HashMap<>();
     private final Map<String, Map<TopicPartitionRef, Integer>> pendingCommits = new HashMap<>();
     private long loadEpochs;
+    private final ArrayDeque<Runnable> afterUnlock = new ArrayDeque<>();
 
     private final CoordinatorLog log;
 
@@ -99,7 +104,11 @@ public final class GroupCoordinator {
         return groups.get(groupId);
     }
 
-    public synchronized CompletableFuture<JoinResult> joinGroup(JoinRequest request) {
+    public CompletableFuture<JoinResult> joinGroup(JoinRequest request) {
+        return locked(() -> joinGroupLocked(request));
+    }
+
+    private synchronized CompletableFuture<JoinResult> joinGroupLocked(JoinRequest request) {
         String memberId = request.memberId();
         if (request.groupId() == null || request.groupId().isEmpty()) {
             return joinError(ErrorCode.INVALID_GROUP_ID, memberId);
@@ -161,7 +170,7 @@ public final class GroupCoordinator {
         if (instanceId == null && request.requireKnownMemberId()) {
             group.addPending(newMemberId);
             scheduler.scheduleOnce("pending-member-expiry-" + newMemberId,
-                    () -> expirePendingMember(group, newMemberId), request.sessionTimeoutMs());
+                    () -> locked(() -> expirePendingMember(group, newMemberId)), request.sessionTimeoutMs());
             return joinError(ErrorCode.MEMBER_ID_REQUIRED, newMemberId);
         }
         return addMemberAndRebalance(group, request, newMemberId);
@@ -206,11 +215,11 @@ public final class GroupCoordinator {
         String oldMemberId = group.staticMemberId(request.groupInstanceId());
         ClassicGroupMember old = group.member(oldMemberId);
         if (old.awaitingJoin != null) {
-            old.awaitingJoin.complete(JoinResult.error(ErrorCode.FENCED_INSTANCE_ID, oldMemberId));
+            completeAfterUnlock(old.awaitingJoin, JoinResult.error(ErrorCode.FENCED_INSTANCE_ID, oldMemberId));
             old.awaitingJoin = null;
         }
         if (old.awaitingSync != null) {
-            old.awaitingSync.complete(SyncResult.error(ErrorCode.FENCED_INSTANCE_ID));
+            completeAfterUnlock(old.awaitingSync, SyncResult.error(ErrorCode.FENCED_INSTANCE_ID));
             old.awaitingSync = null;
         }
         String previousLeader = group.leaderId();
@@ -230,7 +239,7 @@ public final class GroupCoordinator {
                     CompletableFuture<JoinResult> future = new CompletableFuture<>();
                     write(group.groupId(), List.of(groupRecord(group, null)), error -> {
                         if (error == ErrorCode.NONE) {
-                            future.complete(answer);
+                            completeAfterUnlock(future, answer);
                             return;
                         }
                         if (groups.get(group.groupId()) == group
@@ -238,7 +247,7 @@ public final class GroupCoordinator {
                             group.replaceStaticMember(request.groupInstanceId(), oldMemberId)
                                     .update(oldProtocols, oldSessionTimeoutMs, oldRebalanceTimeoutMs);
                         }
-                        future.complete(JoinResult.error(error, newMemberId));
+                        completeAfterUnlock(future, JoinResult.error(error, newMemberId));
                     });
                     return future;
                 }
@@ -288,7 +297,7 @@ public final class GroupCoordinator {
         if (group.isInState(GroupState.COMPLETING_REBALANCE)) {
             for (ClassicGroupMember m : group.members()) {
                 if (m.awaitingSync != null) {
-                    m.awaitingSync.complete(SyncResult.error(ErrorCode.REBALANCE_IN_PROGRESS));
+                    completeAfterUnlock(m.awaitingSync, SyncResult.error(ErrorCode.REBALANCE_IN_PROGRESS));
                     m.awaitingSync = null;
                 }
             }
@@ -303,7 +312,7 @@ public final class GroupCoordinator {
             int delay = config.initialRebalanceDelayMs();
             scheduleInitialDelay(group, epoch, delay, Math.max(rebalanceTimeout - delay, 0));
         } else {
-            scheduler.scheduleOnce("rebalance-timeout-" + group.groupId(), () -> onRebalanceTimeout(group, epoch),
+            scheduler.scheduleOnce("rebalance-timeout-" + group.groupId(), () -> locked(() -> onRebalanceTimeout(group, epoch)),
                     rebalanceTimeout);
             tryCompleteJoin(group);
         }
@@ -312,7 +321,7 @@ public final class GroupCoordinator {
     private void scheduleInitialDelay(ClassicGroup group, int epoch, int delayMs, int remainingMs) {
         group.inInitialDelay = true;
         scheduler.scheduleOnce("initial-rebalance-delay-" + group.groupId(),
-                () -> onInitialDelayExpired(group, epoch, remainingMs), delayMs);
+                () -> locked(() -> onInitialDelayExpired(group, epoch, remainingMs)), delayMs);
     }
 
     private synchronized void onInitialDelayExpired(ClassicGroup group, int epoch, int remainingMs) {
@@ -360,14 +369,14 @@ public final class GroupCoordinator {
         }
         int generation = group.generationId();
         group.members().forEach(m -> group.pendingSyncMembers.add(m.memberId()));
-        scheduler.scheduleOnce("pending-sync-" + group.groupId(), () -> onPendingSyncExpired(group, generation),
+        scheduler.scheduleOnce("pending-sync-" + group.groupId(), () -> locked(() -> onPendingSyncExpired(group, generation)),
                 group.rebalanceTimeoutMs());
         for (ClassicGroupMember m : group.members()) {
             CompletableFuture<JoinResult> future = m.awaitingJoin;
             m.awaitingJoin = null;
             m.isNew = false;
             scheduleHeartbeatExpiry(group, m);
-            future.complete(currentGeneration(group, m, false));
+            completeAfterUnlock(future, currentGeneration(group, m, false));
         }
     }
 
@@ -395,7 +404,11 @@ public final class GroupCoordinator {
                 group.leaderId(), member.memberId(), members, skipAssignment);
     }
 
-    public synchronized CompletableFuture<SyncResult> syncGroup(SyncRequest request) {
+    public CompletableFuture<SyncResult> syncGroup(SyncRequest request) {
+        return locked(() -> syncGroupLocked(request));
+    }
+
+    private synchronized CompletableFuture<SyncResult> syncGroupLocked(SyncRequest request) {
         if (request.groupId() == null || request.groupId().isEmpty()) {
             return syncError(ErrorCode.INVALID_GROUP_ID);
         }
@@ -463,7 +476,7 @@ public final class GroupCoordinator {
             if (error != ErrorCode.NONE) {
                 for (ClassicGroupMember m : group.members()) {
                     if (m.awaitingSync != null) {
-                        m.awaitingSync.complete(SyncResult.error(error));
+                        completeAfterUnlock(m.awaitingSync, SyncResult.error(error));
                         m.awaitingSync = null;
                     }
                 }
@@ -473,7 +486,7 @@ public final class GroupCoordinator {
             group.transitionTo(GroupState.STABLE, time.milliseconds());
             for (ClassicGroupMember m : group.members()) {
                 if (m.awaitingSync != null) {
-                    m.awaitingSync.complete(assignmentOf(group, m));
+                    completeAfterUnlock(m.awaitingSync, assignmentOf(group, m));
                     m.awaitingSync = null;
                 }
             }
@@ -517,7 +530,11 @@ public final class GroupCoordinator {
                 ? ErrorCode.REBALANCE_IN_PROGRESS : ErrorCode.NONE);
     }
 
-    public synchronized CompletableFuture<LeaveResult> leaveGroup(LeaveRequest request) {
+    public CompletableFuture<LeaveResult> leaveGroup(LeaveRequest request) {
+        return locked(() -> leaveGroupLocked(request));
+    }
+
+    private synchronized CompletableFuture<LeaveResult> leaveGroupLocked(LeaveRequest request) {
         if (request.groupId() == null || request.groupId().isEmpty()) {
             return CompletableFuture.completedFuture(new LeaveResult(ErrorCode.INVALID_GROUP_ID, List.of()));
         }
@@ -571,11 +588,11 @@ public final class GroupCoordinator {
 
     private void removeMemberAndUpdateGroup(ClassicGroup group, ClassicGroupMember member) {
         if (member.awaitingJoin != null) {
-            member.awaitingJoin.complete(JoinResult.error(ErrorCode.UNKNOWN_MEMBER_ID, member.memberId()));
+            completeAfterUnlock(member.awaitingJoin, JoinResult.error(ErrorCode.UNKNOWN_MEMBER_ID, member.memberId()));
             member.awaitingJoin = null;
         }
         if (member.awaitingSync != null) {
-            member.awaitingSync.complete(SyncResult.error(ErrorCode.UNKNOWN_MEMBER_ID));
+            completeAfterUnlock(member.awaitingSync, SyncResult.error(ErrorCode.UNKNOWN_MEMBER_ID));
             member.awaitingSync = null;
         }
         group.remove(member.memberId());
@@ -590,7 +607,7 @@ public final class GroupCoordinator {
         long deadline = time.milliseconds() + member.sessionTimeoutMs();
         member.heartbeatDeadlineMs = deadline;
         scheduler.scheduleOnce("heartbeat-expiry-" + group.groupId() + "-" + member.memberId(),
-                () -> onHeartbeatExpired(group, member, deadline), member.sessionTimeoutMs());
+                () -> locked(() -> onHeartbeatExpired(group, member, deadline)), member.sessionTimeoutMs());
     }
 
     private synchronized void onHeartbeatExpired(ClassicGroup group, ClassicGroupMember member, long deadline) {
@@ -632,6 +649,55 @@ public final class GroupCoordinator {
         return groups.get(group.groupId()) != group;
     }
 
+    // ---- Completing answers outside the monitor ----
+
+    /**
+     * Queues the completion of {@code future} with {@code value}; it runs once the current entry point, timer or
+     * write completion has left the monitor, so callbacks of the caller never run under the coordinator's lock.
+     */
+    private <T> void completeAfterUnlock(CompletableFuture<T> future, T value) {
+        afterUnlock.add(() -> future.complete(value));
+    }
+
+    /** Runs {@code action} under the monitor, then the completions it queued, outside it. */
+    private <T> T locked(Supplier<T> action) {
+        try {
+            synchronized (this) {
+                return action.get();
+            }
+        } finally {
+            runCompletions();
+        }
+    }
+
+    private void locked(Runnable action) {
+        locked(() -> {
+            action.run();
+            return null;
+        });
+    }
+
+    /** Completes queued answers in order, unless this thread still holds the monitor (an outer call will). */
+    private void runCompletions() {
+        if (Thread.holdsLock(this)) {
+            return;
+        }
+        while (true) {
+            Runnable completion;
+            synchronized (this) {
+                completion = afterUnlock.poll();
+            }
+            if (completion == null) {
+                return;
+            }
+            try {
+                completion.run();
+            } catch (RuntimeException e) {
+                LOG.error("A callback of a group coordinator answer failed", e);
+            }
+        }
+    }
+
     // ---- Load and unload of __consumer_offsets partitions ----
 
     /**
@@ -665,9 +731,13 @@ public final class GroupCoordinator {
      *         load of the partition began or it was unloaded, so a loader left over from an earlier leadership can
      *         neither roll state back nor complete a load that is not its own
      */
-    public synchronized long beginLoad(int partition) {
+    public long beginLoad(int partition) {
+        return locked(() -> beginLoadLocked(partition));
+    }
+
+    private synchronized long beginLoadLocked(int partition) {
         if (partitions.containsKey(partition)) {
-            unload(partition);
+            unloadLocked(partition);
         }
         long epoch = ++loadEpochs;
         partitions.put(partition, new PartitionState(LoadState.LOADING, epoch));
@@ -684,7 +754,11 @@ public final class GroupCoordinator {
      * apply path that live writes take once appended. A record that does not decode is logged and skipped; a record
      * of another load (unloaded or reloaded meanwhile, e.g. leadership lost during the load) is ignored.
      */
-    public synchronized void replay(int partition, long loadEpoch, CoordinatorRecord record) {
+    public void replay(int partition, long loadEpoch, CoordinatorRecord record) {
+        locked(() -> replayLocked(partition, loadEpoch, record));
+    }
+
+    private synchronized void replayLocked(int partition, long loadEpoch, CoordinatorRecord record) {
         if (!isLoading(partition, loadEpoch)) {
             LOG.debug("Ignoring a record of load {} of __consumer_offsets partition {}, which is not that load",
                     loadEpoch, partition);
@@ -723,7 +797,11 @@ public final class GroupCoordinator {
      * Drops the groups and offsets of {@code partition} (leadership lost): they become Dead, members waiting in a
      * join or sync get NOT_COORDINATOR, and writes still in flight answer NOT_COORDINATOR without being applied.
      */
-    public synchronized void unload(int partition) {
+    public void unload(int partition) {
+        locked(() -> unloadLocked(partition));
+    }
+
+    private synchronized void unloadLocked(int partition) {
         partitions.remove(partition);
         for (ClassicGroup group : List.copyOf(groups.values())) {
             if (partitionFor(group.groupId()) == partition) {
@@ -741,11 +819,11 @@ public final class GroupCoordinator {
     private void removeGroup(ClassicGroup group, ErrorCode error) {
         for (ClassicGroupMember m : group.members()) {
             if (m.awaitingJoin != null) {
-                m.awaitingJoin.complete(JoinResult.error(error, m.memberId()));
+                completeAfterUnlock(m.awaitingJoin, JoinResult.error(error, m.memberId()));
                 m.awaitingJoin = null;
             }
             if (m.awaitingSync != null) {
-                m.awaitingSync.complete(SyncResult.error(error));
+                completeAfterUnlock(m.awaitingSync, SyncResult.error(error));
                 m.awaitingSync = null;
             }
         }
@@ -774,7 +852,7 @@ public final class GroupCoordinator {
         } catch (RuntimeException e) {
             appended = CompletableFuture.failedFuture(e);
         }
-        appended.whenComplete((ignored, failure) -> {
+        appended.whenComplete((ignored, failure) -> locked(() -> {
             synchronized (this) {
                 try {
                     PartitionState now = partitions.get(partition);
@@ -792,7 +870,7 @@ public final class GroupCoordinator {
                     LOG.error("Completing a write to __consumer_offsets partition {} failed", partition, e);
                 }
             }
-        });
+        }));
     }
 
     /** Kafka's mapping of a failed coordinator write to the error clients get. */
@@ -857,7 +935,11 @@ public final class GroupCoordinator {
      * As {@link #commitOffsets(CommitRequest)} for OffsetCommit {@code apiVersion}: from v9 a commit with a
      * generation to an unknown group answers GROUP_ID_NOT_FOUND instead of ILLEGAL_GENERATION, as Kafka does.
      */
-    public synchronized CompletableFuture<CommitResult> commitOffsets(CommitRequest request, int apiVersion) {
+    public CompletableFuture<CommitResult> commitOffsets(CommitRequest request, int apiVersion) {
+        return locked(() -> commitOffsetsLocked(request, apiVersion));
+    }
+
+    private synchronized CompletableFuture<CommitResult> commitOffsetsLocked(CommitRequest request, int apiVersion) {
         String groupId = request.groupId();
         if (groupId == null) {
             return CompletableFuture.completedFuture(commitError(request, ErrorCode.INVALID_GROUP_ID));
@@ -907,7 +989,7 @@ public final class GroupCoordinator {
                 }
             }
             records.keySet().forEach(tp -> errors.put(tp, error));
-            answer.complete(new CommitResult(errors));
+            completeAfterUnlock(answer, new CommitResult(errors));
         });
         return answer;
     }
@@ -1086,7 +1168,11 @@ public final class GroupCoordinator {
      * error. From the decision until the write completes the group counts as Dead at every entry point; a failed
      * write brings it back.
      */
-    public synchronized CompletableFuture<Map<String, ErrorCode>> deleteGroups(List<String> groupIds) {
+    public CompletableFuture<Map<String, ErrorCode>> deleteGroups(List<String> groupIds) {
+        return locked(() -> deleteGroupsLocked(groupIds));
+    }
+
+    private synchronized CompletableFuture<Map<String, ErrorCode>> deleteGroupsLocked(List<String> groupIds) {
         Map<String, CompletableFuture<ErrorCode>> results = new LinkedHashMap<>();
         for (String groupId : groupIds) {
             if (results.containsKey(groupId)) {
@@ -1095,17 +1181,17 @@ public final class GroupCoordinator {
             CompletableFuture<ErrorCode> result = new CompletableFuture<>();
             results.put(groupId, result);
             if (groupId == null) {
-                result.complete(ErrorCode.INVALID_GROUP_ID);
+                completeAfterUnlock(result, ErrorCode.INVALID_GROUP_ID);
                 continue;
             }
             ErrorCode notServed = coordinatorError(groupId);
             ClassicGroup group = groups.get(groupId);
             if (notServed != ErrorCode.NONE) {
-                result.complete(notServed);
+                completeAfterUnlock(result, notServed);
             } else if (group == null || isDead(group)) {
-                result.complete(ErrorCode.GROUP_ID_NOT_FOUND);
+                completeAfterUnlock(result, ErrorCode.GROUP_ID_NOT_FOUND);
             } else if (!group.isInState(GroupState.EMPTY)) {
-                result.complete(ErrorCode.NON_EMPTY_GROUP);
+                completeAfterUnlock(result, ErrorCode.NON_EMPTY_GROUP);
             } else {
                 List<CoordinatorRecord> records = new ArrayList<>();
                 for (TopicPartitionRef tp : offsetsAndCommitsInFlight(groupId)) {
@@ -1117,7 +1203,7 @@ public final class GroupCoordinator {
                     if (error != ErrorCode.NONE) {
                         group.deletionPending = false;
                     }
-                    result.complete(error);
+                    completeAfterUnlock(result, error);
                 });
             }
         }
@@ -1133,8 +1219,12 @@ public final class GroupCoordinator {
      * not use the "consumer" protocol; else per partition GROUP_SUBSCRIBED_TO_TOPIC when a member subscribes to
      * its topic, otherwise NONE after its offset (if any) is tombstoned. A failed write is the group-level error.
      */
-    public synchronized CompletableFuture<DeleteOffsetsResult> deleteOffsets(String groupId,
-                                                                             List<TopicPartitionRef> partitions) {
+    public CompletableFuture<DeleteOffsetsResult> deleteOffsets(String groupId, List<TopicPartitionRef> partitions) {
+        return locked(() -> deleteOffsetsLocked(groupId, partitions));
+    }
+
+    private synchronized CompletableFuture<DeleteOffsetsResult> deleteOffsetsLocked(String groupId,
+                                                                                    List<TopicPartitionRef> partitions) {
         if (groupId == null || groupId.isEmpty()) {
             return CompletableFuture.completedFuture(new DeleteOffsetsResult(ErrorCode.INVALID_GROUP_ID, Map.of()));
         }
@@ -1165,7 +1255,7 @@ public final class GroupCoordinator {
             return CompletableFuture.completedFuture(new DeleteOffsetsResult(ErrorCode.NONE, errors));
         }
         CompletableFuture<DeleteOffsetsResult> answer = new CompletableFuture<>();
-        write(groupId, records, error -> answer.complete(error == ErrorCode.NONE
+        write(groupId, records, error -> completeAfterUnlock(answer, error == ErrorCode.NONE
                 ? new DeleteOffsetsResult(ErrorCode.NONE, errors) : new DeleteOffsetsResult(error, Map.of())));
         return answer;
     }
@@ -1184,7 +1274,7 @@ public final class GroupCoordinator {
      */
     void expireOffsets() {
         for (int partition : loadedPartitions()) {
-            expireOffsets(partition);
+            locked(() -> expireOffsets(partition));
         }
     }
 
