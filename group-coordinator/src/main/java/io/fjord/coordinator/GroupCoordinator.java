@@ -61,20 +61,14 @@ import java.util.function.Supplier;
 public final class GroupCoordinator {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCoordinator.class);
 
-    private enum LoadState { LOADING, LOADED }
-
-    /** A {@code __consumer_offsets} partition this coordinator serves; {@code epoch} changes on every load. */
-    private record PartitionState(LoadState state, long epoch) {
-    }
 
     private final GroupCoordinatorConfig config;
     private final Time time;
     private final Scheduler scheduler;
     private final Map<String, ClassicGroup> groups = new HashMap<>();
     private final OffsetStore offsets = new OffsetStore();
-    private final Map<Integer, PartitionState> partitions = new HashMap<>();
+    private final PartitionLoads loads;
     private final Map<String, Map<TopicPartitionRef, Integer>> pendingCommits = new HashMap<>();
-    private long loadEpochs;
     private final ArrayDeque<Runnable> afterUnlock = new ArrayDeque<>();
 
     private final CoordinatorLog log;
@@ -84,6 +78,7 @@ public final class GroupCoordinator {
         this.time = time;
         this.scheduler = scheduler;
         this.log = log;
+        this.loads = new PartitionLoads(config.offsetsTopicNumPartitions());
     }
 
     /**
@@ -705,22 +700,12 @@ public final class GroupCoordinator {
      * of {@code hashCode} (Integer.MIN_VALUE maps to 0) modulo the partition count.
      */
     public int partitionFor(String groupId) {
-        int hash = groupId.hashCode();
-        return (hash == Integer.MIN_VALUE ? 0 : Math.abs(hash)) % config.offsetsTopicNumPartitions();
+        return loads.partitionFor(groupId);
     }
 
     /** NONE when this coordinator serves {@code groupId}, else NOT_COORDINATOR or COORDINATOR_LOAD_IN_PROGRESS. */
     private ErrorCode coordinatorError(String groupId) {
-        PartitionState state = partitions.get(partitionFor(groupId));
-        if (state == null) {
-            return ErrorCode.NOT_COORDINATOR;
-        }
-        return state.state() == LoadState.LOADING ? ErrorCode.COORDINATOR_LOAD_IN_PROGRESS : ErrorCode.NONE;
-    }
-
-    private boolean isLoaded(String groupId) {
-        PartitionState state = partitions.get(partitionFor(groupId));
-        return state != null && state.state() == LoadState.LOADED;
+        return loads.coordinatorError(groupId);
     }
 
     /**
@@ -736,17 +721,10 @@ public final class GroupCoordinator {
     }
 
     private synchronized long beginLoadLocked(int partition) {
-        if (partitions.containsKey(partition)) {
+        if (loads.isServed(partition)) {
             unloadLocked(partition);
         }
-        long epoch = ++loadEpochs;
-        partitions.put(partition, new PartitionState(LoadState.LOADING, epoch));
-        return epoch;
-    }
-
-    private boolean isLoading(int partition, long loadEpoch) {
-        PartitionState state = partitions.get(partition);
-        return state != null && state.state() == LoadState.LOADING && state.epoch() == loadEpoch;
+        return loads.beginLoad(partition);
     }
 
     /**
@@ -759,7 +737,7 @@ public final class GroupCoordinator {
     }
 
     private synchronized void replayLocked(int partition, long loadEpoch, CoordinatorRecord record) {
-        if (!isLoading(partition, loadEpoch)) {
+        if (!loads.isLoading(partition, loadEpoch)) {
             LOG.debug("Ignoring a record of load {} of __consumer_offsets partition {}, which is not that load",
                     loadEpoch, partition);
             return;
@@ -778,12 +756,12 @@ public final class GroupCoordinator {
      * current one (unloaded or reloaded meanwhile).
      */
     public synchronized void completeLoad(int partition, long loadEpoch) {
-        if (!isLoading(partition, loadEpoch)) {
+        if (!loads.isLoading(partition, loadEpoch)) {
             LOG.debug("Not completing load {} of __consumer_offsets partition {}, which is not that load",
                     loadEpoch, partition);
             return;
         }
-        partitions.put(partition, new PartitionState(LoadState.LOADED, loadEpoch));
+        loads.completeLoad(partition, loadEpoch);
         for (ClassicGroup group : List.copyOf(groups.values())) {
             if (partitionFor(group.groupId()) == partition) {
                 for (ClassicGroupMember member : group.members()) {
@@ -802,7 +780,7 @@ public final class GroupCoordinator {
     }
 
     private synchronized void unloadLocked(int partition) {
-        partitions.remove(partition);
+        loads.remove(partition);
         for (ClassicGroup group : List.copyOf(groups.values())) {
             if (partitionFor(group.groupId()) == partition) {
                 removeGroup(group, ErrorCode.NOT_COORDINATOR);
@@ -841,8 +819,8 @@ public final class GroupCoordinator {
      */
     private void write(String groupId, List<CoordinatorRecord> records, Consumer<ErrorCode> onDone) {
         int partition = partitionFor(groupId);
-        PartitionState at = partitions.get(partition);
-        if (at == null || at.state() != LoadState.LOADED) {
+        long loadEpoch = loads.loadedEpoch(partition);
+        if (loadEpoch < 0) {
             onDone.accept(ErrorCode.NOT_COORDINATOR);
             return;
         }
@@ -855,8 +833,7 @@ public final class GroupCoordinator {
         appended.whenComplete((ignored, failure) -> locked(() -> {
             synchronized (this) {
                 try {
-                    PartitionState now = partitions.get(partition);
-                    if (now == null || now.epoch() != at.epoch() || now.state() != LoadState.LOADED) {
+                    if (loads.loadedEpoch(partition) != loadEpoch) {
                         onDone.accept(ErrorCode.NOT_COORDINATOR);
                     } else if (failure != null) {
                         onDone.accept(writeError(failure));
@@ -1117,7 +1094,7 @@ public final class GroupCoordinator {
      * (partitions it does not lead are simply left out), so the handler should do the same.
      */
     public synchronized boolean isLoadInProgress() {
-        return partitions.values().stream().anyMatch(p -> p.state() == LoadState.LOADING);
+        return loads.anyLoading();
     }
 
     /**
@@ -1129,7 +1106,7 @@ public final class GroupCoordinator {
         Set<String> wantedTypes = lowerCase(types);
         List<GroupListing> result = new ArrayList<>();
         for (ClassicGroup group : groups.values()) {
-            if (!isLoaded(group.groupId()) || isDead(group)) {
+            if (!loads.isLoaded(group.groupId()) || isDead(group)) {
                 continue;
             }
             String state = group.state().kafkaName();
@@ -1273,24 +1250,17 @@ public final class GroupCoordinator {
      * the monitor.
      */
     void expireOffsets() {
-        for (int partition : loadedPartitions()) {
+        List<Integer> loaded;
+        synchronized (this) {
+            loaded = loads.loadedPartitions();
+        }
+        for (int partition : loaded) {
             locked(() -> expireOffsets(partition));
         }
     }
 
-    private synchronized List<Integer> loadedPartitions() {
-        List<Integer> loaded = new ArrayList<>();
-        partitions.forEach((p, state) -> {
-            if (state.state() == LoadState.LOADED) {
-                loaded.add(p);
-            }
-        });
-        return loaded;
-    }
-
     private synchronized void expireOffsets(int partition) {
-        PartitionState state = partitions.get(partition);
-        if (state == null || state.state() != LoadState.LOADED) {
+        if (loads.loadedEpoch(partition) < 0) {
             return;
         }
         long now = time.milliseconds();
