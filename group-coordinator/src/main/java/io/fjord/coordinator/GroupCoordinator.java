@@ -68,7 +68,8 @@ public final class GroupCoordinator {
     private final Map<String, ClassicGroup> groups = new HashMap<>();
     private final OffsetStore offsets = new OffsetStore();
     private final PartitionLoads loads;
-    private final Map<String, Map<TopicPartitionRef, Integer>> pendingCommits = new HashMap<>();
+    private final PendingCommits pendingCommits = new PendingCommits();
+    private final OffsetRetention retention;
     private final ArrayDeque<Runnable> afterUnlock = new ArrayDeque<>();
 
     private final CoordinatorLog log;
@@ -79,6 +80,7 @@ public final class GroupCoordinator {
         this.scheduler = scheduler;
         this.log = log;
         this.loads = new PartitionLoads(config.offsetsTopicNumPartitions());
+        this.retention = new OffsetRetention(config.offsetsRetentionMs());
     }
 
     /**
@@ -955,16 +957,9 @@ public final class GroupCoordinator {
             return CompletableFuture.completedFuture(new CommitResult(errors));
         }
         CompletableFuture<CommitResult> answer = new CompletableFuture<>();
-        Map<TopicPartitionRef, Integer> pending = pendingCommits.computeIfAbsent(groupId, g -> new HashMap<>());
-        records.keySet().forEach(tp -> pending.merge(tp, 1, Integer::sum));
+        pendingCommits.add(groupId, records.keySet());
         write(groupId, List.copyOf(records.values()), error -> {
-            Map<TopicPartitionRef, Integer> stillPending = pendingCommits.get(groupId);
-            if (stillPending != null) {
-                records.keySet().forEach(tp -> stillPending.computeIfPresent(tp, (k, n) -> n > 1 ? n - 1 : null));
-                if (stillPending.isEmpty()) {
-                    pendingCommits.remove(groupId);
-                }
-            }
+            pendingCommits.release(groupId, records.keySet());
             records.keySet().forEach(tp -> errors.put(tp, error));
             completeAfterUnlock(answer, new CommitResult(errors));
         });
@@ -1125,7 +1120,7 @@ public final class GroupCoordinator {
     /** The partitions the group has offsets for or a commit in flight to: what deleting the group must tombstone. */
     private Set<TopicPartitionRef> offsetsAndCommitsInFlight(String groupId) {
         Set<TopicPartitionRef> partitions = new LinkedHashSet<>(offsets.offsets(groupId).keySet());
-        partitions.addAll(pendingCommits.getOrDefault(groupId, Map.of()).keySet());
+        partitions.addAll(pendingCommits.partitions(groupId));
         return partitions;
     }
 
@@ -1172,7 +1167,7 @@ public final class GroupCoordinator {
             } else {
                 List<CoordinatorRecord> records = new ArrayList<>();
                 for (TopicPartitionRef tp : offsetsAndCommitsInFlight(groupId)) {
-                    records.add(new CoordinatorRecord(OffsetsTopicFormat.offsetKey(groupId, tp), null));
+                    records.add(offsetTombstone(groupId, tp));
                 }
                 records.add(new CoordinatorRecord(OffsetsTopicFormat.groupKey(groupId), null));
                 group.deletionPending = true;
@@ -1224,8 +1219,8 @@ public final class GroupCoordinator {
                 continue;
             }
             errors.put(tp, ErrorCode.NONE);
-            if (offsets.get(groupId, tp) != null || pendingCommits.getOrDefault(groupId, Map.of()).containsKey(tp)) {
-                records.add(new CoordinatorRecord(OffsetsTopicFormat.offsetKey(groupId, tp), null));
+            if (offsets.get(groupId, tp) != null || pendingCommits.partitions(groupId).contains(tp)) {
+                records.add(offsetTombstone(groupId, tp));
             }
         }
         if (records.isEmpty()) {
@@ -1285,48 +1280,28 @@ public final class GroupCoordinator {
         if (group != null && group.deletionPending) {
             return;
         }
-        boolean empty = group == null || group.isInState(GroupState.EMPTY);
-        boolean simple = group == null || group.protocolType() == null;
-        boolean stableConsumer = group != null && group.isInState(GroupState.STABLE) && group.subscriptionsKnown();
-        if (!empty && !simple && !stableConsumer) {
+        OffsetRetention.Decision decision = retention.decide(group, offsets.offsets(groupId),
+                pendingCommits.partitions(groupId), now);
+        if (decision.isEmpty()) {
             return;
         }
         List<CoordinatorRecord> records = new ArrayList<>();
-        boolean allExpired = true;
-        Map<TopicPartitionRef, Integer> pending = pendingCommits.getOrDefault(groupId, Map.of());
-        for (Map.Entry<TopicPartitionRef, OffsetStore.Entry> e : offsets.offsets(groupId).entrySet()) {
-            OffsetStore.Entry entry = e.getValue();
-            boolean expired;
-            if (pending.containsKey(e.getKey())
-                    || (stableConsumer && !empty && group.isSubscribedTo(e.getKey().topic()))) {
-                expired = false;
-            } else if (entry.expireTimestampMs() >= 0) {
-                expired = now >= entry.expireTimestampMs();
-            } else {
-                long base = empty && !simple && group.stateTimestampMs() >= 0
-                        ? group.stateTimestampMs() : entry.offset().commitTimestampMs();
-                expired = now - base >= config.offsetsRetentionMs();
-            }
-            if (expired) {
-                records.add(new CoordinatorRecord(OffsetsTopicFormat.offsetKey(groupId, e.getKey()), null));
-            } else {
-                allExpired = false;
-            }
-        }
-        boolean deleteGroup = group != null && allExpired && empty && pending.isEmpty();
-        if (deleteGroup) {
+        decision.expired().forEach(tp -> records.add(offsetTombstone(groupId, tp)));
+        if (decision.deleteGroup()) {
             records.add(new CoordinatorRecord(OffsetsTopicFormat.groupKey(groupId), null));
             group.deletionPending = true;
         }
-        if (!records.isEmpty()) {
-            write(groupId, records, error -> {
-                if (error != ErrorCode.NONE) {
-                    if (deleteGroup) {
-                        group.deletionPending = false;
-                    }
-                    LOG.warn("Expiring offsets of group {} failed with {}", groupId, error);
+        write(groupId, records, error -> {
+            if (error != ErrorCode.NONE) {
+                if (decision.deleteGroup()) {
+                    group.deletionPending = false;
                 }
-            });
-        }
+                LOG.warn("Expiring offsets of group {} failed with {}", groupId, error);
+            }
+        });
+    }
+
+    private static CoordinatorRecord offsetTombstone(String groupId, TopicPartitionRef partition) {
+        return new CoordinatorRecord(OffsetsTopicFormat.offsetKey(groupId, partition), null);
     }
 }
