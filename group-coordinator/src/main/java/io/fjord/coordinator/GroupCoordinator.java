@@ -6,7 +6,6 @@ import io.fjord.protocol.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,7 +20,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * The classic consumer-group protocol's membership state machine: JoinGroup, SyncGroup, Heartbeat and
@@ -70,7 +68,7 @@ public final class GroupCoordinator {
     private final PartitionLoads loads;
     private final PendingCommits pendingCommits = new PendingCommits();
     private final OffsetRetention retention;
-    private final ArrayDeque<Runnable> afterUnlock = new ArrayDeque<>();
+    private final DeferredAnswers answers = new DeferredAnswers(this);
 
     private final CoordinatorLog log;
 
@@ -102,7 +100,7 @@ public final class GroupCoordinator {
     }
 
     public CompletableFuture<JoinResult> joinGroup(JoinRequest request) {
-        return locked(() -> joinGroupLocked(request));
+        return answers.locked(() -> joinGroupLocked(request));
     }
 
     private synchronized CompletableFuture<JoinResult> joinGroupLocked(JoinRequest request) {
@@ -167,7 +165,7 @@ public final class GroupCoordinator {
         if (instanceId == null && request.requireKnownMemberId()) {
             group.addPending(newMemberId);
             scheduler.scheduleOnce("pending-member-expiry-" + newMemberId,
-                    () -> locked(() -> expirePendingMember(group, newMemberId)), request.sessionTimeoutMs());
+                    () -> answers.locked(() -> expirePendingMember(group, newMemberId)), request.sessionTimeoutMs());
             return joinError(ErrorCode.MEMBER_ID_REQUIRED, newMemberId);
         }
         return addMemberAndRebalance(group, request, newMemberId);
@@ -212,11 +210,11 @@ public final class GroupCoordinator {
         String oldMemberId = group.staticMemberId(request.groupInstanceId());
         ClassicGroupMember old = group.member(oldMemberId);
         if (old.awaitingJoin != null) {
-            completeAfterUnlock(old.awaitingJoin, JoinResult.error(ErrorCode.FENCED_INSTANCE_ID, oldMemberId));
+            answers.complete(old.awaitingJoin, JoinResult.error(ErrorCode.FENCED_INSTANCE_ID, oldMemberId));
             old.awaitingJoin = null;
         }
         if (old.awaitingSync != null) {
-            completeAfterUnlock(old.awaitingSync, SyncResult.error(ErrorCode.FENCED_INSTANCE_ID));
+            answers.complete(old.awaitingSync, SyncResult.error(ErrorCode.FENCED_INSTANCE_ID));
             old.awaitingSync = null;
         }
         String previousLeader = group.leaderId();
@@ -236,7 +234,7 @@ public final class GroupCoordinator {
                     CompletableFuture<JoinResult> future = new CompletableFuture<>();
                     write(group.groupId(), List.of(groupRecord(group, null)), error -> {
                         if (error == ErrorCode.NONE) {
-                            completeAfterUnlock(future, answer);
+                            answers.complete(future, answer);
                             return;
                         }
                         if (groups.get(group.groupId()) == group
@@ -244,7 +242,7 @@ public final class GroupCoordinator {
                             group.replaceStaticMember(request.groupInstanceId(), oldMemberId)
                                     .update(oldProtocols, oldSessionTimeoutMs, oldRebalanceTimeoutMs);
                         }
-                        completeAfterUnlock(future, JoinResult.error(error, newMemberId));
+                        answers.complete(future, JoinResult.error(error, newMemberId));
                     });
                     return future;
                 }
@@ -294,7 +292,7 @@ public final class GroupCoordinator {
         if (group.isInState(GroupState.COMPLETING_REBALANCE)) {
             for (ClassicGroupMember m : group.members()) {
                 if (m.awaitingSync != null) {
-                    completeAfterUnlock(m.awaitingSync, SyncResult.error(ErrorCode.REBALANCE_IN_PROGRESS));
+                    answers.complete(m.awaitingSync, SyncResult.error(ErrorCode.REBALANCE_IN_PROGRESS));
                     m.awaitingSync = null;
                 }
             }
@@ -309,7 +307,7 @@ public final class GroupCoordinator {
             int delay = config.initialRebalanceDelayMs();
             scheduleInitialDelay(group, epoch, delay, Math.max(rebalanceTimeout - delay, 0));
         } else {
-            scheduler.scheduleOnce("rebalance-timeout-" + group.groupId(), () -> locked(() -> onRebalanceTimeout(group, epoch)),
+            scheduler.scheduleOnce("rebalance-timeout-" + group.groupId(), () -> answers.locked(() -> onRebalanceTimeout(group, epoch)),
                     rebalanceTimeout);
             tryCompleteJoin(group);
         }
@@ -318,7 +316,7 @@ public final class GroupCoordinator {
     private void scheduleInitialDelay(ClassicGroup group, int epoch, int delayMs, int remainingMs) {
         group.inInitialDelay = true;
         scheduler.scheduleOnce("initial-rebalance-delay-" + group.groupId(),
-                () -> locked(() -> onInitialDelayExpired(group, epoch, remainingMs)), delayMs);
+                () -> answers.locked(() -> onInitialDelayExpired(group, epoch, remainingMs)), delayMs);
     }
 
     private synchronized void onInitialDelayExpired(ClassicGroup group, int epoch, int remainingMs) {
@@ -366,14 +364,14 @@ public final class GroupCoordinator {
         }
         int generation = group.generationId();
         group.members().forEach(m -> group.pendingSyncMembers.add(m.memberId()));
-        scheduler.scheduleOnce("pending-sync-" + group.groupId(), () -> locked(() -> onPendingSyncExpired(group, generation)),
+        scheduler.scheduleOnce("pending-sync-" + group.groupId(), () -> answers.locked(() -> onPendingSyncExpired(group, generation)),
                 group.rebalanceTimeoutMs());
         for (ClassicGroupMember m : group.members()) {
             CompletableFuture<JoinResult> future = m.awaitingJoin;
             m.awaitingJoin = null;
             m.isNew = false;
             scheduleHeartbeatExpiry(group, m);
-            completeAfterUnlock(future, currentGeneration(group, m, false));
+            answers.complete(future, currentGeneration(group, m, false));
         }
     }
 
@@ -402,7 +400,7 @@ public final class GroupCoordinator {
     }
 
     public CompletableFuture<SyncResult> syncGroup(SyncRequest request) {
-        return locked(() -> syncGroupLocked(request));
+        return answers.locked(() -> syncGroupLocked(request));
     }
 
     private synchronized CompletableFuture<SyncResult> syncGroupLocked(SyncRequest request) {
@@ -473,7 +471,7 @@ public final class GroupCoordinator {
             if (error != ErrorCode.NONE) {
                 for (ClassicGroupMember m : group.members()) {
                     if (m.awaitingSync != null) {
-                        completeAfterUnlock(m.awaitingSync, SyncResult.error(error));
+                        answers.complete(m.awaitingSync, SyncResult.error(error));
                         m.awaitingSync = null;
                     }
                 }
@@ -483,7 +481,7 @@ public final class GroupCoordinator {
             group.transitionTo(GroupState.STABLE, time.milliseconds());
             for (ClassicGroupMember m : group.members()) {
                 if (m.awaitingSync != null) {
-                    completeAfterUnlock(m.awaitingSync, assignmentOf(group, m));
+                    answers.complete(m.awaitingSync, assignmentOf(group, m));
                     m.awaitingSync = null;
                 }
             }
@@ -528,7 +526,7 @@ public final class GroupCoordinator {
     }
 
     public CompletableFuture<LeaveResult> leaveGroup(LeaveRequest request) {
-        return locked(() -> leaveGroupLocked(request));
+        return answers.locked(() -> leaveGroupLocked(request));
     }
 
     private synchronized CompletableFuture<LeaveResult> leaveGroupLocked(LeaveRequest request) {
@@ -585,11 +583,11 @@ public final class GroupCoordinator {
 
     private void removeMemberAndUpdateGroup(ClassicGroup group, ClassicGroupMember member) {
         if (member.awaitingJoin != null) {
-            completeAfterUnlock(member.awaitingJoin, JoinResult.error(ErrorCode.UNKNOWN_MEMBER_ID, member.memberId()));
+            answers.complete(member.awaitingJoin, JoinResult.error(ErrorCode.UNKNOWN_MEMBER_ID, member.memberId()));
             member.awaitingJoin = null;
         }
         if (member.awaitingSync != null) {
-            completeAfterUnlock(member.awaitingSync, SyncResult.error(ErrorCode.UNKNOWN_MEMBER_ID));
+            answers.complete(member.awaitingSync, SyncResult.error(ErrorCode.UNKNOWN_MEMBER_ID));
             member.awaitingSync = null;
         }
         group.remove(member.memberId());
@@ -604,7 +602,7 @@ public final class GroupCoordinator {
         long deadline = time.milliseconds() + member.sessionTimeoutMs();
         member.heartbeatDeadlineMs = deadline;
         scheduler.scheduleOnce("heartbeat-expiry-" + group.groupId() + "-" + member.memberId(),
-                () -> locked(() -> onHeartbeatExpired(group, member, deadline)), member.sessionTimeoutMs());
+                () -> answers.locked(() -> onHeartbeatExpired(group, member, deadline)), member.sessionTimeoutMs());
     }
 
     private synchronized void onHeartbeatExpired(ClassicGroup group, ClassicGroupMember member, long deadline) {
@@ -646,55 +644,6 @@ public final class GroupCoordinator {
         return groups.get(group.groupId()) != group;
     }
 
-    // ---- Completing answers outside the monitor ----
-
-    /**
-     * Queues the completion of {@code future} with {@code value}; it runs once the current entry point, timer or
-     * write completion has left the monitor, so callbacks of the caller never run under the coordinator's lock.
-     */
-    private <T> void completeAfterUnlock(CompletableFuture<T> future, T value) {
-        afterUnlock.add(() -> future.complete(value));
-    }
-
-    /** Runs {@code action} under the monitor, then the completions it queued, outside it. */
-    private <T> T locked(Supplier<T> action) {
-        try {
-            synchronized (this) {
-                return action.get();
-            }
-        } finally {
-            runCompletions();
-        }
-    }
-
-    private void locked(Runnable action) {
-        locked(() -> {
-            action.run();
-            return null;
-        });
-    }
-
-    /** Completes queued answers in order, unless this thread still holds the monitor (an outer call will). */
-    private void runCompletions() {
-        if (Thread.holdsLock(this)) {
-            return;
-        }
-        while (true) {
-            Runnable completion;
-            synchronized (this) {
-                completion = afterUnlock.poll();
-            }
-            if (completion == null) {
-                return;
-            }
-            try {
-                completion.run();
-            } catch (RuntimeException e) {
-                LOG.error("A callback of a group coordinator answer failed", e);
-            }
-        }
-    }
-
     // ---- Load and unload of __consumer_offsets partitions ----
 
     /**
@@ -719,7 +668,7 @@ public final class GroupCoordinator {
      *         neither roll state back nor complete a load that is not its own
      */
     public long beginLoad(int partition) {
-        return locked(() -> beginLoadLocked(partition));
+        return answers.locked(() -> beginLoadLocked(partition));
     }
 
     private synchronized long beginLoadLocked(int partition) {
@@ -735,7 +684,7 @@ public final class GroupCoordinator {
      * of another load (unloaded or reloaded meanwhile, e.g. leadership lost during the load) is ignored.
      */
     public void replay(int partition, long loadEpoch, CoordinatorRecord record) {
-        locked(() -> replayLocked(partition, loadEpoch, record));
+        answers.locked(() -> replayLocked(partition, loadEpoch, record));
     }
 
     private synchronized void replayLocked(int partition, long loadEpoch, CoordinatorRecord record) {
@@ -778,7 +727,7 @@ public final class GroupCoordinator {
      * join or sync get NOT_COORDINATOR, and writes still in flight answer NOT_COORDINATOR without being applied.
      */
     public void unload(int partition) {
-        locked(() -> unloadLocked(partition));
+        answers.locked(() -> unloadLocked(partition));
     }
 
     private synchronized void unloadLocked(int partition) {
@@ -799,11 +748,11 @@ public final class GroupCoordinator {
     private void removeGroup(ClassicGroup group, ErrorCode error) {
         for (ClassicGroupMember m : group.members()) {
             if (m.awaitingJoin != null) {
-                completeAfterUnlock(m.awaitingJoin, JoinResult.error(error, m.memberId()));
+                answers.complete(m.awaitingJoin, JoinResult.error(error, m.memberId()));
                 m.awaitingJoin = null;
             }
             if (m.awaitingSync != null) {
-                completeAfterUnlock(m.awaitingSync, SyncResult.error(error));
+                answers.complete(m.awaitingSync, SyncResult.error(error));
                 m.awaitingSync = null;
             }
         }
@@ -832,7 +781,7 @@ public final class GroupCoordinator {
         } catch (RuntimeException e) {
             appended = CompletableFuture.failedFuture(e);
         }
-        appended.whenComplete((ignored, failure) -> locked(() -> {
+        appended.whenComplete((ignored, failure) -> answers.locked(() -> {
             synchronized (this) {
                 try {
                     if (loads.loadedEpoch(partition) != loadEpoch) {
@@ -915,7 +864,7 @@ public final class GroupCoordinator {
      * generation to an unknown group answers GROUP_ID_NOT_FOUND instead of ILLEGAL_GENERATION, as Kafka does.
      */
     public CompletableFuture<CommitResult> commitOffsets(CommitRequest request, int apiVersion) {
-        return locked(() -> commitOffsetsLocked(request, apiVersion));
+        return answers.locked(() -> commitOffsetsLocked(request, apiVersion));
     }
 
     private synchronized CompletableFuture<CommitResult> commitOffsetsLocked(CommitRequest request, int apiVersion) {
@@ -961,7 +910,7 @@ public final class GroupCoordinator {
         write(groupId, List.copyOf(records.values()), error -> {
             pendingCommits.release(groupId, records.keySet());
             records.keySet().forEach(tp -> errors.put(tp, error));
-            completeAfterUnlock(answer, new CommitResult(errors));
+            answers.complete(answer, new CommitResult(errors));
         });
         return answer;
     }
@@ -1141,7 +1090,7 @@ public final class GroupCoordinator {
      * write brings it back.
      */
     public CompletableFuture<Map<String, ErrorCode>> deleteGroups(List<String> groupIds) {
-        return locked(() -> deleteGroupsLocked(groupIds));
+        return answers.locked(() -> deleteGroupsLocked(groupIds));
     }
 
     private synchronized CompletableFuture<Map<String, ErrorCode>> deleteGroupsLocked(List<String> groupIds) {
@@ -1153,17 +1102,17 @@ public final class GroupCoordinator {
             CompletableFuture<ErrorCode> result = new CompletableFuture<>();
             results.put(groupId, result);
             if (groupId == null) {
-                completeAfterUnlock(result, ErrorCode.INVALID_GROUP_ID);
+                answers.complete(result, ErrorCode.INVALID_GROUP_ID);
                 continue;
             }
             ErrorCode notServed = coordinatorError(groupId);
             ClassicGroup group = groups.get(groupId);
             if (notServed != ErrorCode.NONE) {
-                completeAfterUnlock(result, notServed);
+                answers.complete(result, notServed);
             } else if (group == null || isDead(group)) {
-                completeAfterUnlock(result, ErrorCode.GROUP_ID_NOT_FOUND);
+                answers.complete(result, ErrorCode.GROUP_ID_NOT_FOUND);
             } else if (!group.isInState(GroupState.EMPTY)) {
-                completeAfterUnlock(result, ErrorCode.NON_EMPTY_GROUP);
+                answers.complete(result, ErrorCode.NON_EMPTY_GROUP);
             } else {
                 List<CoordinatorRecord> records = new ArrayList<>();
                 for (TopicPartitionRef tp : offsetsAndCommitsInFlight(groupId)) {
@@ -1175,7 +1124,7 @@ public final class GroupCoordinator {
                     if (error != ErrorCode.NONE) {
                         group.deletionPending = false;
                     }
-                    completeAfterUnlock(result, error);
+                    answers.complete(result, error);
                 });
             }
         }
@@ -1192,7 +1141,7 @@ public final class GroupCoordinator {
      * its topic, otherwise NONE after its offset (if any) is tombstoned. A failed write is the group-level error.
      */
     public CompletableFuture<DeleteOffsetsResult> deleteOffsets(String groupId, List<TopicPartitionRef> partitions) {
-        return locked(() -> deleteOffsetsLocked(groupId, partitions));
+        return answers.locked(() -> deleteOffsetsLocked(groupId, partitions));
     }
 
     private synchronized CompletableFuture<DeleteOffsetsResult> deleteOffsetsLocked(String groupId,
@@ -1227,7 +1176,7 @@ public final class GroupCoordinator {
             return CompletableFuture.completedFuture(new DeleteOffsetsResult(ErrorCode.NONE, errors));
         }
         CompletableFuture<DeleteOffsetsResult> answer = new CompletableFuture<>();
-        write(groupId, records, error -> completeAfterUnlock(answer, error == ErrorCode.NONE
+        write(groupId, records, error -> answers.complete(answer, error == ErrorCode.NONE
                 ? new DeleteOffsetsResult(ErrorCode.NONE, errors) : new DeleteOffsetsResult(error, Map.of())));
         return answer;
     }
@@ -1250,7 +1199,7 @@ public final class GroupCoordinator {
             loaded = loads.loadedPartitions();
         }
         for (int partition : loaded) {
-            locked(() -> expireOffsets(partition));
+            answers.locked(() -> expireOffsets(partition));
         }
     }
 
