@@ -37,6 +37,11 @@ public final class ClassicGroup {
      * Dead. Cleared when that write fails; when it succeeds the group is removed.
      */
     boolean deletionPending;
+
+    /** Dead, or its deletion is decided and being written: the coordinator then answers as for a Dead group. */
+    boolean isDead() {
+        return state == GroupState.DEAD || deletionPending;
+    }
     private long stateTimestampMs;
 
     ClassicGroup(String groupId, long nowMs) {

@@ -8,17 +8,14 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
 /**
@@ -117,7 +114,7 @@ public final class GroupCoordinator {
             return joinError(ErrorCode.INVALID_SESSION_TIMEOUT, memberId);
         }
         ClassicGroup group = groups.get(request.groupId());
-        if (group != null && isDead(group)) {
+        if (group != null && group.isDead()) {
             return joinError(ErrorCode.COORDINATOR_NOT_AVAILABLE, memberId);
         }
         if (group == null) {
@@ -415,7 +412,7 @@ public final class GroupCoordinator {
         if (group == null) {
             return syncError(ErrorCode.UNKNOWN_MEMBER_ID);
         }
-        if (isDead(group)) {
+        if (group.isDead()) {
             return syncError(ErrorCode.COORDINATOR_NOT_AVAILABLE);
         }
         ErrorCode invalid = validateMember(group, request.memberId(), request.groupInstanceId());
@@ -510,7 +507,7 @@ public final class GroupCoordinator {
         if (group == null) {
             return CompletableFuture.completedFuture(ErrorCode.UNKNOWN_MEMBER_ID);
         }
-        if (isDead(group)) {
+        if (group.isDead()) {
             return CompletableFuture.completedFuture(ErrorCode.COORDINATOR_NOT_AVAILABLE);
         }
         ErrorCode invalid = validateMember(group, memberId, groupInstanceId);
@@ -539,7 +536,7 @@ public final class GroupCoordinator {
         }
         ClassicGroup group = groups.get(request.groupId());
         List<LeaveResult.MemberResult> results = new ArrayList<>();
-        if (group != null && isDead(group)) {
+        if (group != null && group.isDead()) {
             return CompletableFuture.completedFuture(new LeaveResult(ErrorCode.COORDINATOR_NOT_AVAILABLE, List.of()));
         }
         for (LeaveRequest.Member leaving : request.members()) {
@@ -634,10 +631,6 @@ public final class GroupCoordinator {
         return CompletableFuture.completedFuture(SyncResult.error(error));
     }
 
-    /** Dead, or its deletion is decided and being written: every entry point then answers as for a Dead group. */
-    private static boolean isDead(ClassicGroup group) {
-        return group.isInState(GroupState.DEAD) || group.deletionPending;
-    }
 
     /** Whether a timer or completion holds a group that was deleted, unloaded or replaced since it was armed. */
     private boolean isGone(ClassicGroup group) {
@@ -787,7 +780,7 @@ public final class GroupCoordinator {
                     if (loads.loadedEpoch(partition) != loadEpoch) {
                         onDone.accept(ErrorCode.NOT_COORDINATOR);
                     } else if (failure != null) {
-                        onDone.accept(writeError(failure));
+                        onDone.accept(WriteErrors.map(failure));
                     } else {
                         for (CoordinatorRecord record : records) {
                             apply(record, true);
@@ -801,19 +794,6 @@ public final class GroupCoordinator {
         }));
     }
 
-    /** Kafka's mapping of a failed coordinator write to the error clients get. */
-    static ErrorCode writeError(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
-        ErrorCode error = ErrorCode.forException(cause);
-        return switch (error) {
-            case UNKNOWN_TOPIC_OR_PARTITION, NOT_ENOUGH_REPLICAS, NOT_ENOUGH_REPLICAS_AFTER_APPEND, REQUEST_TIMED_OUT ->
-                    ErrorCode.COORDINATOR_NOT_AVAILABLE;
-            case NOT_LEADER_OR_FOLLOWER, KAFKA_STORAGE_ERROR -> ErrorCode.NOT_COORDINATOR;
-            case MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE, INVALID_FETCH_SIZE -> ErrorCode.UNKNOWN_SERVER_ERROR;
-            default -> error;
-        };
-    }
 
     /**
      * Applies one record of {@code __consumer_offsets}, both at load ({@code live} false) and after a live append:
@@ -877,7 +857,7 @@ public final class GroupCoordinator {
             return CompletableFuture.completedFuture(commitError(request, notServed));
         }
         ClassicGroup group = groups.get(groupId);
-        ErrorCode invalid = validateCommit(group, request);
+        ErrorCode invalid = OffsetCommitRules.validate(group, request);
         if (invalid == ErrorCode.ILLEGAL_GENERATION && group == null && apiVersion >= 9) {
             invalid = ErrorCode.GROUP_ID_NOT_FOUND;
         }
@@ -915,43 +895,6 @@ public final class GroupCoordinator {
         return answer;
     }
 
-    /**
-     * Kafka's classic rules: generation -1 without member id and instance id (or any commit to an unknown group
-     * with generation -1) comes from outside the group and is allowed only while it is Empty, else
-     * UNKNOWN_MEMBER_ID; otherwise the member must exist (UNKNOWN_MEMBER_ID), hold its instance id
-     * (FENCED_INSTANCE_ID) and the current generation (ILLEGAL_GENERATION); CompletingRebalance answers
-     * REBALANCE_IN_PROGRESS. An unknown group with a generation answers ILLEGAL_GENERATION (OffsetCommit before v9).
-     */
-    private static ErrorCode validateCommit(ClassicGroup group, CommitRequest request) {
-        if (group == null) {
-            return request.generationId() < 0 ? ErrorCode.NONE : ErrorCode.ILLEGAL_GENERATION;
-        }
-        if (isDead(group)) {
-            return ErrorCode.COORDINATOR_NOT_AVAILABLE;
-        }
-        if (request.generationId() < 0 && group.isInState(GroupState.EMPTY)) {
-            return ErrorCode.NONE;
-        }
-        if (request.generationId() >= 0 || !request.memberId().isEmpty() || request.groupInstanceId() != null) {
-            if (request.groupInstanceId() != null) {
-                String current = group.staticMemberId(request.groupInstanceId());
-                if (current == null) {
-                    return ErrorCode.UNKNOWN_MEMBER_ID;
-                }
-                if (!current.equals(request.memberId())) {
-                    return ErrorCode.FENCED_INSTANCE_ID;
-                }
-            } else if (!group.has(request.memberId())) {
-                return ErrorCode.UNKNOWN_MEMBER_ID;
-            }
-            if (request.generationId() != group.generationId()) {
-                return ErrorCode.ILLEGAL_GENERATION;
-            }
-        } else if (!group.isInState(GroupState.EMPTY)) {
-            return ErrorCode.UNKNOWN_MEMBER_ID;
-        }
-        return group.isInState(GroupState.COMPLETING_REBALANCE) ? ErrorCode.REBALANCE_IN_PROGRESS : ErrorCode.NONE;
-    }
 
     private static CommitResult commitError(CommitRequest request, ErrorCode error) {
         Map<TopicPartitionRef, ErrorCode> errors = new LinkedHashMap<>();
@@ -976,7 +919,7 @@ public final class GroupCoordinator {
         }
         Map<TopicPartitionRef, CommittedOffset> found = new LinkedHashMap<>();
         ClassicGroup group = groups.get(groupId);
-        if (group != null && isDead(group)) {
+        if (group != null && group.isDead()) {
             return CompletableFuture.completedFuture(new FetchOffsetsResult(ErrorCode.NONE, found));
         }
         Map<TopicPartitionRef, OffsetStore.Entry> stored = offsets.offsets(groupId);
@@ -1013,22 +956,12 @@ public final class GroupCoordinator {
                 continue;
             }
             ClassicGroup group = groups.get(groupId);
-            if (group == null || isDead(group)) {
+            if (group == null || group.isDead()) {
                 result.add(new GroupDescription(groupId, ErrorCode.NONE, GroupState.DEAD.kafkaName(), "", "",
                         List.of()));
                 continue;
             }
-            boolean stable = group.isInState(GroupState.STABLE);
-            List<GroupDescription.Member> members = new ArrayList<>();
-            for (ClassicGroupMember m : group.members()) {
-                byte[] metadata = stable ? m.metadata(group.protocolName()) : null;
-                members.add(new GroupDescription.Member(m.memberId(), m.groupInstanceId(), m.clientId(),
-                        m.clientHost(), metadata == null ? new byte[0] : metadata,
-                        stable ? m.assignment() : new byte[0]));
-            }
-            result.add(new GroupDescription(groupId, ErrorCode.NONE, group.state().kafkaName(),
-                    group.protocolType() == null ? "" : group.protocolType(),
-                    stable ? group.protocolName() : "", members));
+            result.add(GroupViews.describe(group));
         }
         return result;
     }
@@ -1046,22 +979,12 @@ public final class GroupCoordinator {
      * Kafka's names (case-insensitive), types "classic"/"consumer" (case-insensitive; every group here is classic).
      */
     public synchronized List<GroupListing> listGroups(Set<String> states, Set<String> types) {
-        Set<String> wantedStates = lowerCase(states);
-        Set<String> wantedTypes = lowerCase(types);
+        GroupViews.ListFilter filter = new GroupViews.ListFilter(states, types);
         List<GroupListing> result = new ArrayList<>();
         for (ClassicGroup group : groups.values()) {
-            if (!loads.isLoaded(group.groupId()) || isDead(group)) {
-                continue;
+            if (loads.isLoaded(group.groupId()) && !group.isDead() && filter.matches(group)) {
+                result.add(GroupViews.listing(group));
             }
-            String state = group.state().kafkaName();
-            if (!wantedStates.isEmpty() && !wantedStates.contains(state.toLowerCase(Locale.ROOT))) {
-                continue;
-            }
-            if (!wantedTypes.isEmpty() && !wantedTypes.contains("classic")) {
-                continue;
-            }
-            result.add(new GroupListing(group.groupId(), group.protocolType() == null ? "" : group.protocolType(),
-                    state, "classic"));
         }
         return result;
     }
@@ -1073,14 +996,6 @@ public final class GroupCoordinator {
         return partitions;
     }
 
-    private static Set<String> lowerCase(Set<String> values) {
-        if (values == null) {
-            return Set.of();
-        }
-        Set<String> lower = new HashSet<>();
-        values.forEach(v -> lower.add(v.toLowerCase(Locale.ROOT)));
-        return lower;
-    }
 
     /**
      * One error per group: NONE once the tombstones of the group and all its offsets (including those of commits
@@ -1109,7 +1024,7 @@ public final class GroupCoordinator {
             ClassicGroup group = groups.get(groupId);
             if (notServed != ErrorCode.NONE) {
                 answers.complete(result, notServed);
-            } else if (group == null || isDead(group)) {
+            } else if (group == null || group.isDead()) {
                 answers.complete(result, ErrorCode.GROUP_ID_NOT_FOUND);
             } else if (!group.isInState(GroupState.EMPTY)) {
                 answers.complete(result, ErrorCode.NON_EMPTY_GROUP);
@@ -1154,7 +1069,7 @@ public final class GroupCoordinator {
             return CompletableFuture.completedFuture(new DeleteOffsetsResult(notServed, Map.of()));
         }
         ClassicGroup group = groups.get(groupId);
-        if (group == null || isDead(group)) {
+        if (group == null || group.isDead()) {
             return CompletableFuture.completedFuture(new DeleteOffsetsResult(ErrorCode.GROUP_ID_NOT_FOUND, Map.of()));
         }
         if (!group.isInState(GroupState.EMPTY) && !"consumer".equals(group.protocolType())) {

@@ -179,18 +179,18 @@ class GroupOffsetsTest {
     @Test
     void writeErrorsAreMappedAsKafkaDoes() {
         assertEquals(ErrorCode.COORDINATOR_NOT_AVAILABLE,
-                GroupCoordinator.writeError(new io.fjord.protocol.ApiException(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "")));
-        assertEquals(ErrorCode.COORDINATOR_NOT_AVAILABLE, GroupCoordinator.writeError(
+                WriteErrors.map(new io.fjord.protocol.ApiException(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "")));
+        assertEquals(ErrorCode.COORDINATOR_NOT_AVAILABLE, WriteErrors.map(
                 new io.fjord.protocol.ApiException(ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND, "")));
         assertEquals(ErrorCode.COORDINATOR_NOT_AVAILABLE,
-                GroupCoordinator.writeError(new io.fjord.protocol.ApiException(ErrorCode.REQUEST_TIMED_OUT, "")));
-        assertEquals(ErrorCode.NOT_COORDINATOR, GroupCoordinator.writeError(new java.util.concurrent.CompletionException(
+                WriteErrors.map(new io.fjord.protocol.ApiException(ErrorCode.REQUEST_TIMED_OUT, "")));
+        assertEquals(ErrorCode.NOT_COORDINATOR, WriteErrors.map(new java.util.concurrent.CompletionException(
                 new io.fjord.protocol.ApiException(ErrorCode.KAFKA_STORAGE_ERROR, ""))));
         assertEquals(ErrorCode.UNKNOWN_SERVER_ERROR,
-                GroupCoordinator.writeError(new io.fjord.protocol.ApiException(ErrorCode.MESSAGE_TOO_LARGE, "")));
+                WriteErrors.map(new io.fjord.protocol.ApiException(ErrorCode.MESSAGE_TOO_LARGE, "")));
         assertEquals(ErrorCode.UNKNOWN_SERVER_ERROR,
-                GroupCoordinator.writeError(new io.fjord.protocol.ApiException(ErrorCode.INVALID_FETCH_SIZE, "")));
-        assertEquals(ErrorCode.UNKNOWN_SERVER_ERROR, GroupCoordinator.writeError(new IllegalStateException()));
+                WriteErrors.map(new io.fjord.protocol.ApiException(ErrorCode.INVALID_FETCH_SIZE, "")));
+        assertEquals(ErrorCode.UNKNOWN_SERVER_ERROR, WriteErrors.map(new IllegalStateException()));
     }
 
     @Test
