@@ -52,10 +52,14 @@ import java.util.function.Consumer;
  * {@link CoordinatorLog#append} is called under the monitor, so it must only hand the batch off; its completion
  * (on any thread, or inline) re-enters the monitor to apply and answer. The retention check holds the monitor
  * for one {@code __consumer_offsets} partition at a time.
+ * <p>
+ * Parts live in package-private helpers: {@link PartitionLoads} (partition of a group, load state and epochs),
+ * {@link PendingCommits} (commits in flight), {@link OffsetRetention} (the expiry decision), {@link OffsetCommitRules}
+ * (who may commit), {@link GroupViews} (describe/list), {@link WriteErrors} (append failure mapping) and
+ * {@link DeferredAnswers} (completing answers outside the monitor).
  */
 public final class GroupCoordinator {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCoordinator.class);
-
 
     private final GroupCoordinatorConfig config;
     private final Time time;
@@ -78,6 +82,10 @@ public final class GroupCoordinator {
         this.retention = new OffsetRetention(config.offsetsRetentionMs());
     }
 
+    public GroupCoordinator(GroupCoordinatorConfig config, Time time, Scheduler scheduler) {
+        this(config, time, scheduler, (partition, records) -> CompletableFuture.completedFuture(null));
+    }
+
     /**
      * Starts the periodic offset retention check on the scheduler; call once, after construction and before
      * partitions are loaded. Without it no offset ever expires.
@@ -85,10 +93,6 @@ public final class GroupCoordinator {
     public void start() {
         scheduler.schedule("offsets-retention", this::expireOffsets, config.offsetsRetentionCheckIntervalMs(),
                 config.offsetsRetentionCheckIntervalMs());
-    }
-
-    public GroupCoordinator(GroupCoordinatorConfig config, Time time, Scheduler scheduler) {
-        this(config, time, scheduler, (partition, records) -> CompletableFuture.completedFuture(null));
     }
 
     /** The group, or null when the coordinator does not know it. */
@@ -1033,7 +1037,7 @@ public final class GroupCoordinator {
                 for (TopicPartitionRef tp : offsetsAndCommitsInFlight(groupId)) {
                     records.add(offsetTombstone(groupId, tp));
                 }
-                records.add(new CoordinatorRecord(OffsetsTopicFormat.groupKey(groupId), null));
+                records.add(groupTombstone(groupId));
                 group.deletionPending = true;
                 write(groupId, records, error -> {
                     if (error != ErrorCode.NONE) {
@@ -1152,7 +1156,7 @@ public final class GroupCoordinator {
         List<CoordinatorRecord> records = new ArrayList<>();
         decision.expired().forEach(tp -> records.add(offsetTombstone(groupId, tp)));
         if (decision.deleteGroup()) {
-            records.add(new CoordinatorRecord(OffsetsTopicFormat.groupKey(groupId), null));
+            records.add(groupTombstone(groupId));
             group.deletionPending = true;
         }
         write(groupId, records, error -> {
@@ -1167,5 +1171,9 @@ public final class GroupCoordinator {
 
     private static CoordinatorRecord offsetTombstone(String groupId, TopicPartitionRef partition) {
         return new CoordinatorRecord(OffsetsTopicFormat.offsetKey(groupId, partition), null);
+    }
+
+    private static CoordinatorRecord groupTombstone(String groupId) {
+        return new CoordinatorRecord(OffsetsTopicFormat.groupKey(groupId), null);
     }
 }
