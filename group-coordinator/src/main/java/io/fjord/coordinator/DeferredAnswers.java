@@ -10,9 +10,10 @@ import java.util.function.Supplier;
 /**
  * Runs work under one monitor and completes the answers that work decided only after the monitor is left, so the
  * callbacks of whoever waits on an answer (a request handler writing its response) never run under the
- * coordinator's lock and cannot deadlock with it. Completions run in the order they were queued, on the thread that
- * leaves the outermost {@link #locked} call; a nested call (e.g. an append that completes inline) leaves them to it.
- * Thread-safe: the queue is guarded by the monitor.
+ * coordinator's lock and cannot deadlock with it. Completions run in the order they were queued, each on whichever
+ * thread next leaves an outermost {@link #locked} call (a nested call, e.g. an append that completes inline, leaves
+ * them to the outer one); so with several threads a returned answer may complete just after the call returns, and
+ * callers must use callbacks rather than {@code isDone()}. Thread-safe: the queue is guarded by the monitor.
  */
 final class DeferredAnswers {
     private static final Logger LOG = LoggerFactory.getLogger(DeferredAnswers.class);
