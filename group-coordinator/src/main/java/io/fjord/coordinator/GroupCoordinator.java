@@ -31,7 +31,7 @@ import java.util.function.Consumer;
  * Timers run on the injected {@link Scheduler}; since it cannot cancel, each timer carries the state it was
  * armed for (a rebalance epoch, a heartbeat deadline) and does nothing when that state has moved on.
  * <p>
- * Committed offsets ({@link OffsetStore}) and group metadata persist in {@code __consumer_offsets}
+ * Committed offsets ({@link GroupOffsets}) and group metadata persist in {@code __consumer_offsets}
  * ({@link OffsetsTopicFormat}) through the injected {@link CoordinatorLog}, deciding and applying separately: an
  * entry point validates and decides the records, appends them, and only once the append completes applies them
  * with the same {@code apply} that {@link #replay} uses at load (so memory always equals the replay of the log);
@@ -54,7 +54,8 @@ import java.util.function.Consumer;
  * for one {@code __consumer_offsets} partition at a time.
  * <p>
  * Parts live in package-private helpers: {@link PartitionLoads} (partition of a group, load state and epochs),
- * {@link PendingCommits} (commits in flight), {@link OffsetRetention} (the expiry decision), {@link OffsetCommitRules}
+ * {@link GroupOffsets} (offsets, commits in flight and the offset decisions, with {@link OffsetStore},
+ * {@link PendingCommits} and {@link OffsetRetention}), {@link OffsetCommitRules}
  * (who may commit), {@link GroupViews} (describe/list), {@link WriteErrors} (append failure mapping) and
  * {@link DeferredAnswers} (completing answers outside the monitor).
  */
@@ -65,10 +66,8 @@ public final class GroupCoordinator {
     private final Time time;
     private final Scheduler scheduler;
     private final Map<String, ClassicGroup> groups = new HashMap<>();
-    private final OffsetStore offsets = new OffsetStore();
+    private final GroupOffsets offsets;
     private final PartitionLoads loads;
-    private final PendingCommits pendingCommits = new PendingCommits();
-    private final OffsetRetention retention;
     private final DeferredAnswers answers = new DeferredAnswers(this);
 
     private final CoordinatorLog log;
@@ -79,7 +78,7 @@ public final class GroupCoordinator {
         this.scheduler = scheduler;
         this.log = log;
         this.loads = new PartitionLoads(config.offsetsTopicNumPartitions());
-        this.retention = new OffsetRetention(config.offsetsRetentionMs());
+        this.offsets = new GroupOffsets(config.offsetsRetentionMs(), config.offsetMetadataMaxBytes());
     }
 
     public GroupCoordinator(GroupCoordinatorConfig config, Time time, Scheduler scheduler) {
@@ -810,11 +809,8 @@ public final class GroupCoordinator {
     private void apply(CoordinatorRecord record, boolean live) {
         OffsetsTopicFormat.Key key = OffsetsTopicFormat.decodeKey(record.key());
         if (key instanceof OffsetsTopicFormat.OffsetKey k) {
-            if (record.value() == null) {
-                offsets.remove(k.groupId(), k.partition());
-            } else {
-                OffsetsTopicFormat.OffsetValue value = OffsetsTopicFormat.decodeOffsetValue(record.value());
-                offsets.put(k.groupId(), k.partition(), value.offset(), value.expireTimestampMs());
+            offsets.apply(k, record.value());
+            if (record.value() != null) {
                 groups.computeIfAbsent(k.groupId(), id -> new ClassicGroup(id, time.milliseconds()));
             }
         } else if (key instanceof OffsetsTopicFormat.GroupKey k) {
@@ -872,33 +868,21 @@ public final class GroupCoordinator {
                 && (group.isInState(GroupState.STABLE) || group.isInState(GroupState.PREPARING_REBALANCE))) {
             scheduleHeartbeatExpiry(group, group.member(request.memberId()));
         }
-        long now = time.milliseconds();
-        Map<TopicPartitionRef, ErrorCode> errors = new LinkedHashMap<>();
-        Map<TopicPartitionRef, CoordinatorRecord> records = new LinkedHashMap<>();
-        for (CommitRequest.Offset o : request.offsets()) {
-            String metadata = o.metadata() == null ? "" : o.metadata();
-            if (metadata.length() > config.offsetMetadataMaxBytes()) {
-                errors.put(o.partition(), ErrorCode.OFFSET_METADATA_TOO_LARGE);
-                records.remove(o.partition());
-                continue;
-            }
-            errors.remove(o.partition());
-            records.put(o.partition(), new CoordinatorRecord(OffsetsTopicFormat.offsetKey(groupId, o.partition()),
-                    OffsetsTopicFormat.offsetValue(new CommittedOffset(o.offset(), o.leaderEpoch(), metadata, now))));
-        }
+        GroupOffsets.CommitPlan plan = offsets.planCommit(groupId, request.offsets(), time.milliseconds());
+        Map<TopicPartitionRef, ErrorCode> errors = plan.errors();
+        Map<TopicPartitionRef, CoordinatorRecord> records = plan.records();
         if (records.isEmpty()) {
             return CompletableFuture.completedFuture(new CommitResult(errors));
         }
         CompletableFuture<CommitResult> answer = new CompletableFuture<>();
-        pendingCommits.add(groupId, records.keySet());
+        offsets.commitStarted(groupId, records.keySet());
         write(groupId, List.copyOf(records.values()), error -> {
-            pendingCommits.release(groupId, records.keySet());
+            offsets.commitEnded(groupId, records.keySet());
             records.keySet().forEach(tp -> errors.put(tp, error));
             answers.complete(answer, new CommitResult(errors));
         });
         return answer;
     }
-
 
     private static CommitResult commitError(CommitRequest request, ErrorCode error) {
         Map<TopicPartitionRef, ErrorCode> errors = new LinkedHashMap<>();
@@ -908,8 +892,9 @@ public final class GroupCoordinator {
 
     /**
      * The group's committed offsets for {@code partitions}, or all of them when {@code partitions} is null. An
-     * unknown group has none (error NONE); a null group id is INVALID_GROUP_ID, the empty one is valid, as in Kafka. Only applied commits are visible; {@code requireStable} needs nothing
-     * more while there are no transactional commits.
+     * unknown group, or one being deleted, has none (error NONE); a null group id is INVALID_GROUP_ID, the empty one
+     * is valid, as in Kafka. Only applied commits are visible; {@code requireStable} needs nothing more while there
+     * are no transactional commits.
      */
     public synchronized CompletableFuture<FetchOffsetsResult> fetchOffsets(String groupId,
                                                                            List<TopicPartitionRef> partitions,
@@ -921,22 +906,9 @@ public final class GroupCoordinator {
         if (notServed != ErrorCode.NONE) {
             return CompletableFuture.completedFuture(FetchOffsetsResult.error(notServed));
         }
-        Map<TopicPartitionRef, CommittedOffset> found = new LinkedHashMap<>();
         ClassicGroup group = groups.get(groupId);
-        if (group != null && group.isDead()) {
-            return CompletableFuture.completedFuture(new FetchOffsetsResult(ErrorCode.NONE, found));
-        }
-        Map<TopicPartitionRef, OffsetStore.Entry> stored = offsets.offsets(groupId);
-        if (partitions == null) {
-            stored.forEach((tp, e) -> found.put(tp, e.offset()));
-        } else {
-            for (TopicPartitionRef tp : partitions) {
-                OffsetStore.Entry e = stored.get(tp);
-                if (e != null) {
-                    found.put(tp, e.offset());
-                }
-            }
-        }
+        Map<TopicPartitionRef, CommittedOffset> found = group != null && group.isDead()
+                ? Map.of() : offsets.fetch(groupId, partitions);
         return CompletableFuture.completedFuture(new FetchOffsetsResult(ErrorCode.NONE, found));
     }
 
@@ -993,12 +965,6 @@ public final class GroupCoordinator {
         return result;
     }
 
-    /** The partitions the group has offsets for or a commit in flight to: what deleting the group must tombstone. */
-    private Set<TopicPartitionRef> offsetsAndCommitsInFlight(String groupId) {
-        Set<TopicPartitionRef> partitions = new LinkedHashSet<>(offsets.offsets(groupId).keySet());
-        partitions.addAll(pendingCommits.partitions(groupId));
-        return partitions;
-    }
 
 
     /**
@@ -1034,7 +1000,7 @@ public final class GroupCoordinator {
                 answers.complete(result, ErrorCode.NON_EMPTY_GROUP);
             } else {
                 List<CoordinatorRecord> records = new ArrayList<>();
-                for (TopicPartitionRef tp : offsetsAndCommitsInFlight(groupId)) {
+                for (TopicPartitionRef tp : offsets.offsetsAndCommitsInFlight(groupId)) {
                     records.add(offsetTombstone(groupId, tp));
                 }
                 records.add(groupTombstone(groupId));
@@ -1087,7 +1053,7 @@ public final class GroupCoordinator {
                 continue;
             }
             errors.put(tp, ErrorCode.NONE);
-            if (offsets.get(groupId, tp) != null || pendingCommits.partitions(groupId).contains(tp)) {
+            if (offsets.hasOffsetOrCommitInFlight(groupId, tp)) {
                 records.add(offsetTombstone(groupId, tp));
             }
         }
@@ -1148,8 +1114,7 @@ public final class GroupCoordinator {
         if (group != null && group.deletionPending) {
             return;
         }
-        OffsetRetention.Decision decision = retention.decide(group, offsets.offsets(groupId),
-                pendingCommits.partitions(groupId), now);
+        OffsetRetention.Decision decision = offsets.expiry(groupId, group, now);
         if (decision.isEmpty()) {
             return;
         }
