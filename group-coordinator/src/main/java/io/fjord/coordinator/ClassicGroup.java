@@ -32,6 +32,16 @@ public final class ClassicGroup {
     int rebalanceEpoch;
     boolean newMemberAdded;
     boolean inInitialDelay;
+    /**
+     * Set when a tombstone of this group is decided and being written; every entry point then treats the group as
+     * Dead. Cleared when that write fails; when it succeeds the group is removed.
+     */
+    boolean deletionPending;
+
+    /** Dead, or its deletion is decided and being written: the coordinator then answers as for a Dead group. */
+    boolean isDead() {
+        return state == GroupState.DEAD || deletionPending;
+    }
     private long stateTimestampMs;
 
     ClassicGroup(String groupId, long nowMs) {

@@ -8,32 +8,22 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
 /**
- * The classic consumer-group protocol's membership state machine: JoinGroup, SyncGroup, Heartbeat and
- * LeaveGroup over {@link ClassicGroup}s, with Kafka's rules and error codes. Join and sync answers are
- * {@link CompletableFuture}s because they wait for the rebalance: a rebalance completes when every known
- * member has rejoined (and no MEMBER_ID_REQUIRED member is pending) or when the longest member rebalance
- * timeout passes; a group leaving Empty first waits {@code group.initial.rebalance.delay.ms}, extended while
- * new members keep arriving, up to the rebalance timeout. Members that miss heartbeats for their session
- * timeout are removed, which rebalances the others; so are members that send no SyncGroup within the rebalance
- * timeout after the join completed.
+ * The group coordinator: classic consumer groups (JoinGroup, SyncGroup, Heartbeat and LeaveGroup, whose state
+ * machine is {@link ClassicMembership}), their committed offsets (OffsetCommit, OffsetFetch, OffsetDelete),
+ * DescribeGroups, ListGroups and DeleteGroups, and the load and unload of {@code __consumer_offsets} partitions.
+ * Answers are {@link CompletableFuture}s: joins and syncs wait for the rebalance, writes for their append.
  * <p>
- * Timers run on the injected {@link Scheduler}; since it cannot cancel, each timer carries the state it was
- * armed for (a rebalance epoch, a heartbeat deadline) and does nothing when that state has moved on.
- * <p>
- * Committed offsets ({@link OffsetStore}) and group metadata persist in {@code __consumer_offsets}
+ * Committed offsets ({@link GroupOffsets}) and group metadata persist in {@code __consumer_offsets}
  * ({@link OffsetsTopicFormat}) through the injected {@link CoordinatorLog}, deciding and applying separately: an
  * entry point validates and decides the records, appends them, and only once the append completes applies them
  * with the same {@code apply} that {@link #replay} uses at load (so memory always equals the replay of the log);
@@ -48,42 +38,54 @@ import java.util.function.Consumer;
  * answers NOT_COORDINATOR. Deleted and unloaded groups turn Dead. Offsets expire per
  * {@code offsets.retention.minutes}, checked every {@code offsets.retention.check.interval.ms}.
  * <p>
- * Thread-safety: every entry point and timer holds this object's monitor; futures are completed while it is
- * held, so dependents must not block on other coordinator calls inside their callbacks. {@link CoordinatorLog#append}
- * is called under the monitor, so it must only hand the batch off; its completion (on any thread, or inline)
- * re-enters the monitor to apply and answer.
+ * Thread-safety: every entry point, timer and write completion holds this object's monitor while it changes
+ * state; answers that were pending (a join or sync waiting for the rebalance, a write's answer) are queued and
+ * completed only after the monitor is left, so callbacks of the callers never run under the coordinator's lock.
+ * {@link CoordinatorLog#append} is called under the monitor, so it must only hand the batch off; its completion
+ * (on any thread, or inline) re-enters the monitor to apply and answer. The retention check holds the monitor
+ * for one {@code __consumer_offsets} partition at a time.
+ * <p>
+ * Parts live in package-private helpers: {@link ClassicMembership} (the membership state machine and its timers),
+ * {@link PartitionLoads} (partition of a group, load state and epochs), {@link GroupOffsets} (offsets, commits in
+ * flight and the offset decisions, with {@link OffsetStore}, {@link PendingCommits} and {@link OffsetRetention}),
+ * {@link OffsetCommitRules} (who may commit), {@link GroupViews} (describe/list), {@link WriteErrors} (append
+ * failure mapping) and {@link DeferredAnswers} (completing answers outside the monitor).
  */
 public final class GroupCoordinator {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCoordinator.class);
-
-    private enum LoadState { LOADING, LOADED }
-
-    /** A {@code __consumer_offsets} partition this coordinator serves; {@code epoch} changes on every load. */
-    private record PartitionState(LoadState state, long epoch) {
-    }
 
     private final GroupCoordinatorConfig config;
     private final Time time;
     private final Scheduler scheduler;
     private final Map<String, ClassicGroup> groups = new HashMap<>();
-    private final OffsetStore offsets = new OffsetStore();
-    private final Map<Integer, PartitionState> partitions = new HashMap<>();
-    private final Map<String, Map<TopicPartitionRef, Integer>> pendingCommits = new HashMap<>();
-    private long loadEpochs;
+    private final GroupOffsets offsets;
+    private final PartitionLoads loads;
+    private final DeferredAnswers answers = new DeferredAnswers(this);
 
     private final CoordinatorLog log;
+    private final ClassicMembership membership;
 
     public GroupCoordinator(GroupCoordinatorConfig config, Time time, Scheduler scheduler, CoordinatorLog log) {
         this.config = config;
         this.time = time;
         this.scheduler = scheduler;
         this.log = log;
-        scheduler.schedule("offsets-retention", this::expireOffsets, config.offsetsRetentionCheckIntervalMs(),
-                config.offsetsRetentionCheckIntervalMs());
+        this.loads = new PartitionLoads(config.offsetsTopicNumPartitions());
+        this.offsets = new GroupOffsets(config.offsetsRetentionMs(), config.offsetMetadataMaxBytes());
+        this.membership = new ClassicMembership(config, time, scheduler, groups, offsets, loads, answers, this::write);
     }
 
     public GroupCoordinator(GroupCoordinatorConfig config, Time time, Scheduler scheduler) {
         this(config, time, scheduler, (partition, records) -> CompletableFuture.completedFuture(null));
+    }
+
+    /**
+     * Starts the periodic offset retention check on the scheduler; call once, after construction and before
+     * partitions are loaded. Without it no offset ever expires.
+     */
+    public void start() {
+        scheduler.schedule("offsets-retention", this::expireOffsets, config.offsetsRetentionCheckIntervalMs(),
+                config.offsetsRetentionCheckIntervalMs());
     }
 
     /** The group, or null when the coordinator does not know it. */
@@ -91,556 +93,36 @@ public final class GroupCoordinator {
         return groups.get(groupId);
     }
 
-    public synchronized CompletableFuture<JoinResult> joinGroup(JoinRequest request) {
-        String memberId = request.memberId();
-        if (request.groupId() == null || request.groupId().isEmpty()) {
-            return joinError(ErrorCode.INVALID_GROUP_ID, memberId);
-        }
-        ErrorCode notServed = coordinatorError(request.groupId());
-        if (notServed != ErrorCode.NONE) {
-            return joinError(notServed, memberId);
-        }
-        if (request.sessionTimeoutMs() < config.minSessionTimeoutMs()
-                || request.sessionTimeoutMs() > config.maxSessionTimeoutMs()) {
-            return joinError(ErrorCode.INVALID_SESSION_TIMEOUT, memberId);
-        }
-        ClassicGroup group = groups.get(request.groupId());
-        if (group == null) {
-            if (!memberId.isEmpty()) {
-                return joinError(ErrorCode.UNKNOWN_MEMBER_ID, memberId);
-            }
-            group = new ClassicGroup(request.groupId(), time.milliseconds());
-            groups.put(request.groupId(), group);
-        }
-        if (group.isInState(GroupState.DEAD)) {
-            return joinError(ErrorCode.COORDINATOR_NOT_AVAILABLE, memberId);
-        }
-        if (!group.supportsProtocols(request.protocolType(), request.protocols())) {
-            dropIfUnused(group);
-            return joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, memberId);
-        }
-        if (!acceptsJoiningMember(group, memberId)) {
-            if (group.has(memberId)) {
-                removeMemberAndUpdateGroup(group, group.member(memberId));
-            }
-            group.removePending(memberId);
-            dropIfUnused(group);
-            return joinError(ErrorCode.GROUP_MAX_SIZE_REACHED, memberId);
-        }
-        return memberId.isEmpty() ? joinNewMember(group, request) : joinKnownMember(group, request);
+    public CompletableFuture<JoinResult> joinGroup(JoinRequest request) {
+        return answers.locked(() -> membership.join(request));
     }
 
-    /**
-     * Kafka's {@code group.max.size} rule: Empty always accepts; PreparingRebalance accepts a member already
-     * waiting and otherwise counts the members waiting to join; CompletingRebalance and Stable accept known
-     * members and otherwise count members.
-     */
-    private boolean acceptsJoiningMember(ClassicGroup group, String memberId) {
-        return switch (group.state()) {
-            case EMPTY, DEAD -> true;
-            case PREPARING_REBALANCE -> (group.has(memberId) && group.member(memberId).isAwaitingJoin())
-                    || group.members().stream().filter(ClassicGroupMember::isAwaitingJoin).count() < config.maxSize();
-            case COMPLETING_REBALANCE, STABLE -> group.has(memberId) || group.size() < config.maxSize();
-        };
+    public CompletableFuture<SyncResult> syncGroup(SyncRequest request) {
+        return answers.locked(() -> membership.sync(request));
     }
 
-    private CompletableFuture<JoinResult> joinNewMember(ClassicGroup group, JoinRequest request) {
-        String instanceId = request.groupInstanceId();
-        String newMemberId = (instanceId != null ? instanceId : request.clientId()) + "-" + UUID.randomUUID();
-        if (instanceId != null && group.staticMemberId(instanceId) != null) {
-            return replaceStaticMember(group, request, newMemberId);
-        }
-        if (instanceId == null && request.requireKnownMemberId()) {
-            group.addPending(newMemberId);
-            scheduler.scheduleOnce("pending-member-expiry-" + newMemberId,
-                    () -> expirePendingMember(group, newMemberId), request.sessionTimeoutMs());
-            return joinError(ErrorCode.MEMBER_ID_REQUIRED, newMemberId);
-        }
-        return addMemberAndRebalance(group, request, newMemberId);
+    public CompletableFuture<ErrorCode> heartbeat(String groupId, String memberId, String groupInstanceId,
+                                                  int generationId) {
+        return answers.locked(() -> membership.heartbeat(groupId, memberId, groupInstanceId, generationId));
     }
 
-    private CompletableFuture<JoinResult> joinKnownMember(ClassicGroup group, JoinRequest request) {
-        String memberId = request.memberId();
-        if (group.isPending(memberId)) {
-            group.removePending(memberId);
-            return addMemberAndRebalance(group, request, memberId);
-        }
-        ErrorCode invalid = validateMember(group, memberId, request.groupInstanceId());
-        if (invalid != ErrorCode.NONE) {
-            return joinError(invalid, memberId);
-        }
-        ClassicGroupMember member = group.member(memberId);
-        boolean sameProtocols = member.protocols().equals(request.protocols());
-        switch (group.state()) {
-            case PREPARING_REBALANCE:
-                member.update(request.protocols(), request.sessionTimeoutMs(), request.rebalanceTimeoutMs());
-                CompletableFuture<JoinResult> future = awaitJoin(member);
-                tryCompleteJoin(group);
-                return future;
-            case COMPLETING_REBALANCE:
-                if (sameProtocols) {
-                    return CompletableFuture.completedFuture(currentGeneration(group, member, false));
-                }
-                return updateAndRebalance(group, member, request);
-            case STABLE:
-                if (sameProtocols && !group.isLeader(memberId)) {
-                    scheduleHeartbeatExpiry(group, member);
-                    return CompletableFuture.completedFuture(currentGeneration(group, member, false));
-                }
-                return updateAndRebalance(group, member, request);
-            default:
-                return joinError(ErrorCode.UNKNOWN_MEMBER_ID, memberId);
-        }
-    }
-
-    private CompletableFuture<JoinResult> replaceStaticMember(ClassicGroup group, JoinRequest request,
-                                                                   String newMemberId) {
-        String oldMemberId = group.staticMemberId(request.groupInstanceId());
-        ClassicGroupMember old = group.member(oldMemberId);
-        if (old.awaitingJoin != null) {
-            old.awaitingJoin.complete(JoinResult.error(ErrorCode.FENCED_INSTANCE_ID, oldMemberId));
-            old.awaitingJoin = null;
-        }
-        if (old.awaitingSync != null) {
-            old.awaitingSync.complete(SyncResult.error(ErrorCode.FENCED_INSTANCE_ID));
-            old.awaitingSync = null;
-        }
-        String previousLeader = group.leaderId();
-        ClassicGroupMember member = group.replaceStaticMember(request.groupInstanceId(), newMemberId);
-        List<Protocol> oldProtocols = member.protocols();
-        int oldSessionTimeoutMs = member.sessionTimeoutMs();
-        int oldRebalanceTimeoutMs = member.rebalanceTimeoutMs();
-        member.update(request.protocols(), request.sessionTimeoutMs(), request.rebalanceTimeoutMs());
-        switch (group.state()) {
-            case STABLE:
-                if (group.selectProtocol().equals(group.protocolName())) {
-                    scheduleHeartbeatExpiry(group, member);
-                    JoinResult answer = request.supportsSkipAssignment()
-                            ? currentGeneration(group, member, group.isLeader(newMemberId))
-                            : new JoinResult(ErrorCode.NONE, group.generationId(), group.protocolType(),
-                                    group.protocolName(), previousLeader, newMemberId, List.of(), false);
-                    CompletableFuture<JoinResult> future = new CompletableFuture<>();
-                    write(group.groupId(), List.of(groupRecord(group, null)), error -> {
-                        if (error == ErrorCode.NONE) {
-                            future.complete(answer);
-                            return;
-                        }
-                        if (groups.get(group.groupId()) == group
-                                && newMemberId.equals(group.staticMemberId(request.groupInstanceId()))) {
-                            group.replaceStaticMember(request.groupInstanceId(), oldMemberId)
-                                    .update(oldProtocols, oldSessionTimeoutMs, oldRebalanceTimeoutMs);
-                        }
-                        future.complete(JoinResult.error(error, newMemberId));
-                    });
-                    return future;
-                }
-                return updateAndRebalance(group, member, request);
-            case COMPLETING_REBALANCE:
-                return updateAndRebalance(group, member, request);
-            default:
-                CompletableFuture<JoinResult> future = awaitJoin(member);
-                tryCompleteJoin(group);
-                return future;
-        }
-    }
-
-    private CompletableFuture<JoinResult> addMemberAndRebalance(ClassicGroup group, JoinRequest request,
-                                                                     String memberId) {
-        ClassicGroupMember member = new ClassicGroupMember(memberId, request.groupInstanceId(), request.clientId(),
-                request.clientHost(), request.sessionTimeoutMs(), request.rebalanceTimeoutMs(), request.protocolType(),
-                request.protocols());
-        member.isNew = true;
-        CompletableFuture<JoinResult> future = awaitJoin(member);
-        group.add(member);
-        group.newMemberAdded = true;
-        if (group.isInState(GroupState.PREPARING_REBALANCE)) {
-            tryCompleteJoin(group);
-        } else {
-            prepareRebalance(group);
-        }
-        return future;
-    }
-
-    private CompletableFuture<JoinResult> updateAndRebalance(ClassicGroup group, ClassicGroupMember member,
-                                                                  JoinRequest request) {
-        member.update(request.protocols(), request.sessionTimeoutMs(), request.rebalanceTimeoutMs());
-        CompletableFuture<JoinResult> future = awaitJoin(member);
-        prepareRebalance(group);
-        return future;
-    }
-
-    private static CompletableFuture<JoinResult> awaitJoin(ClassicGroupMember member) {
-        if (member.awaitingJoin == null) {
-            member.awaitingJoin = new CompletableFuture<>();
-        }
-        return member.awaitingJoin;
-    }
-
-    private void prepareRebalance(ClassicGroup group) {
-        if (group.isInState(GroupState.COMPLETING_REBALANCE)) {
-            for (ClassicGroupMember m : group.members()) {
-                if (m.awaitingSync != null) {
-                    m.awaitingSync.complete(SyncResult.error(ErrorCode.REBALANCE_IN_PROGRESS));
-                    m.awaitingSync = null;
-                }
-            }
-        }
-        boolean wasEmpty = group.isInState(GroupState.EMPTY);
-        group.pendingSyncMembers.clear();
-        group.transitionTo(GroupState.PREPARING_REBALANCE, time.milliseconds());
-        int epoch = ++group.rebalanceEpoch;
-        int rebalanceTimeout = group.rebalanceTimeoutMs();
-        if (wasEmpty && config.initialRebalanceDelayMs() > 0) {
-            group.newMemberAdded = false;
-            int delay = config.initialRebalanceDelayMs();
-            scheduleInitialDelay(group, epoch, delay, Math.max(rebalanceTimeout - delay, 0));
-        } else {
-            scheduler.scheduleOnce("rebalance-timeout-" + group.groupId(), () -> onRebalanceTimeout(group, epoch),
-                    rebalanceTimeout);
-            tryCompleteJoin(group);
-        }
-    }
-
-    private void scheduleInitialDelay(ClassicGroup group, int epoch, int delayMs, int remainingMs) {
-        group.inInitialDelay = true;
-        scheduler.scheduleOnce("initial-rebalance-delay-" + group.groupId(),
-                () -> onInitialDelayExpired(group, epoch, remainingMs), delayMs);
-    }
-
-    private synchronized void onInitialDelayExpired(ClassicGroup group, int epoch, int remainingMs) {
-        if (isGone(group) || group.rebalanceEpoch != epoch || !group.isInState(GroupState.PREPARING_REBALANCE)) {
-            return;
-        }
-        if (group.newMemberAdded && remainingMs > 0) {
-            group.newMemberAdded = false;
-            int delay = Math.min(config.initialRebalanceDelayMs(), remainingMs);
-            scheduleInitialDelay(group, epoch, delay, Math.max(remainingMs - config.initialRebalanceDelayMs(), 0));
-            return;
-        }
-        group.inInitialDelay = false;
-        completeJoin(group);
-    }
-
-    private synchronized void onRebalanceTimeout(ClassicGroup group, int epoch) {
-        if (!isGone(group) && group.rebalanceEpoch == epoch && group.isInState(GroupState.PREPARING_REBALANCE)) {
-            completeJoin(group);
-        }
-    }
-
-    private void tryCompleteJoin(ClassicGroup group) {
-        if (group.isInState(GroupState.PREPARING_REBALANCE) && !group.inInitialDelay && group.hasAllMembersJoined()) {
-            completeJoin(group);
-        }
-    }
-
-    private void completeJoin(ClassicGroup group) {
-        for (ClassicGroupMember m : group.members()) {
-            if (!m.isAwaitingJoin()) {
-                group.remove(m.memberId());
-            }
-        }
-        group.rebalanceEpoch++;
-        group.inInitialDelay = false;
-        group.initNextGeneration(time.milliseconds());
-        if (group.isInState(GroupState.EMPTY)) {
-            write(group.groupId(), List.of(groupRecord(group, null)), error -> {
-                if (error != ErrorCode.NONE) {
-                    LOG.warn("Storing empty group {} failed with {}", group.groupId(), error);
-                }
-            });
-            return;
-        }
-        int generation = group.generationId();
-        group.members().forEach(m -> group.pendingSyncMembers.add(m.memberId()));
-        scheduler.scheduleOnce("pending-sync-" + group.groupId(), () -> onPendingSyncExpired(group, generation),
-                group.rebalanceTimeoutMs());
-        for (ClassicGroupMember m : group.members()) {
-            CompletableFuture<JoinResult> future = m.awaitingJoin;
-            m.awaitingJoin = null;
-            m.isNew = false;
-            scheduleHeartbeatExpiry(group, m);
-            future.complete(currentGeneration(group, m, false));
-        }
-    }
-
-    /** Members that got the join answer but sent no SyncGroup within the rebalance timeout are removed. */
-    private synchronized void onPendingSyncExpired(ClassicGroup group, int generation) {
-        if (isGone(group) || group.generationId() != generation || group.pendingSyncMembers.isEmpty()
-                || !(group.isInState(GroupState.COMPLETING_REBALANCE) || group.isInState(GroupState.STABLE))) {
-            return;
-        }
-        for (String memberId : List.copyOf(group.pendingSyncMembers)) {
-            group.remove(memberId);
-        }
-        prepareRebalance(group);
-    }
-
-    /** The join answer describing the current generation; the leader also gets every member's metadata. */
-    private static JoinResult currentGeneration(ClassicGroup group, ClassicGroupMember member, boolean skipAssignment) {
-        List<JoinResult.Member> members = new ArrayList<>();
-        if (group.isLeader(member.memberId())) {
-            for (ClassicGroupMember m : group.members()) {
-                members.add(new JoinResult.Member(m.memberId(), m.groupInstanceId(), m.metadata(group.protocolName())));
-            }
-        }
-        return new JoinResult(ErrorCode.NONE, group.generationId(), group.protocolType(), group.protocolName(),
-                group.leaderId(), member.memberId(), members, skipAssignment);
-    }
-
-    public synchronized CompletableFuture<SyncResult> syncGroup(SyncRequest request) {
-        if (request.groupId() == null || request.groupId().isEmpty()) {
-            return syncError(ErrorCode.INVALID_GROUP_ID);
-        }
-        ErrorCode notServed = coordinatorError(request.groupId());
-        if (notServed != ErrorCode.NONE) {
-            return syncError(notServed);
-        }
-        ClassicGroup group = groups.get(request.groupId());
-        if (group == null) {
-            return syncError(ErrorCode.UNKNOWN_MEMBER_ID);
-        }
-        if (group.isInState(GroupState.DEAD)) {
-            return syncError(ErrorCode.COORDINATOR_NOT_AVAILABLE);
-        }
-        ErrorCode invalid = validateMember(group, request.memberId(), request.groupInstanceId());
-        if (invalid != ErrorCode.NONE) {
-            return syncError(invalid);
-        }
-        if (request.generationId() != group.generationId()) {
-            return syncError(ErrorCode.ILLEGAL_GENERATION);
-        }
-        if ((request.protocolType() != null && !request.protocolType().equals(group.protocolType()))
-                || (request.protocolName() != null && !request.protocolName().equals(group.protocolName()))) {
-            return syncError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
-        }
-        ClassicGroupMember member = group.member(request.memberId());
-        if (!group.isInState(GroupState.PREPARING_REBALANCE)) {
-            group.pendingSyncMembers.remove(member.memberId());
-        }
-        switch (group.state()) {
-            case PREPARING_REBALANCE:
-                return syncError(ErrorCode.REBALANCE_IN_PROGRESS);
-            case COMPLETING_REBALANCE: {
-                CompletableFuture<SyncResult> future = new CompletableFuture<>();
-                member.awaitingSync = future;
-                scheduleHeartbeatExpiry(group, member);
-                if (group.isLeader(member.memberId())) {
-                    storeAssignment(group, request.assignments());
-                }
-                return future;
-            }
-            case STABLE:
-                scheduleHeartbeatExpiry(group, member);
-                return CompletableFuture.completedFuture(assignmentOf(group, member));
-            default:
-                return syncError(ErrorCode.UNKNOWN_MEMBER_ID);
-        }
-    }
-
-    /**
-     * Writes the group with the leader's assignments; only once that write is applied does the group become
-     * Stable and every waiting member get its assignment. A failed write answers the waiting members with the
-     * mapped error, clears the assignments and starts a rebalance, so they rejoin.
-     */
-    private void storeAssignment(ClassicGroup group, Map<String, byte[]> assignments) {
-        int generation = group.generationId();
-        write(group.groupId(), List.of(groupRecord(group, assignments)), error -> {
-            if (groups.get(group.groupId()) != group || !group.isInState(GroupState.COMPLETING_REBALANCE)
-                    || group.generationId() != generation) {
-                return;
-            }
-            for (ClassicGroupMember m : group.members()) {
-                m.assignment(error == ErrorCode.NONE ? assignments.get(m.memberId()) : null);
-            }
-            if (error != ErrorCode.NONE) {
-                for (ClassicGroupMember m : group.members()) {
-                    if (m.awaitingSync != null) {
-                        m.awaitingSync.complete(SyncResult.error(error));
-                        m.awaitingSync = null;
-                    }
-                }
-                prepareRebalance(group);
-                return;
-            }
-            group.transitionTo(GroupState.STABLE, time.milliseconds());
-            for (ClassicGroupMember m : group.members()) {
-                if (m.awaitingSync != null) {
-                    m.awaitingSync.complete(assignmentOf(group, m));
-                    m.awaitingSync = null;
-                }
-            }
-        });
-    }
-
-    private static CoordinatorRecord groupRecord(ClassicGroup group, Map<String, byte[]> assignments) {
-        return new CoordinatorRecord(OffsetsTopicFormat.groupKey(group.groupId()),
-                OffsetsTopicFormat.groupValue(group.toRecord(assignments)));
-    }
-
-    private static SyncResult assignmentOf(ClassicGroup group, ClassicGroupMember member) {
-        return new SyncResult(ErrorCode.NONE, group.protocolType(), group.protocolName(), member.assignment());
-    }
-
-    public synchronized CompletableFuture<ErrorCode> heartbeat(String groupId, String memberId, String groupInstanceId,
-                                                               int generationId) {
-        if (groupId == null || groupId.isEmpty()) {
-            return CompletableFuture.completedFuture(ErrorCode.INVALID_GROUP_ID);
-        }
-        ErrorCode notServed = coordinatorError(groupId);
-        if (notServed != ErrorCode.NONE) {
-            return CompletableFuture.completedFuture(notServed);
-        }
-        ClassicGroup group = groups.get(groupId);
-        if (group == null) {
-            return CompletableFuture.completedFuture(ErrorCode.UNKNOWN_MEMBER_ID);
-        }
-        if (group.isInState(GroupState.DEAD)) {
-            return CompletableFuture.completedFuture(ErrorCode.COORDINATOR_NOT_AVAILABLE);
-        }
-        ErrorCode invalid = validateMember(group, memberId, groupInstanceId);
-        if (invalid != ErrorCode.NONE) {
-            return CompletableFuture.completedFuture(invalid);
-        }
-        if (generationId != group.generationId()) {
-            return CompletableFuture.completedFuture(ErrorCode.ILLEGAL_GENERATION);
-        }
-        scheduleHeartbeatExpiry(group, group.member(memberId));
-        return CompletableFuture.completedFuture(group.isInState(GroupState.PREPARING_REBALANCE)
-                ? ErrorCode.REBALANCE_IN_PROGRESS : ErrorCode.NONE);
-    }
-
-    public synchronized CompletableFuture<LeaveResult> leaveGroup(LeaveRequest request) {
-        if (request.groupId() == null || request.groupId().isEmpty()) {
-            return CompletableFuture.completedFuture(new LeaveResult(ErrorCode.INVALID_GROUP_ID, List.of()));
-        }
-        ErrorCode notServed = coordinatorError(request.groupId());
-        if (notServed != ErrorCode.NONE) {
-            return CompletableFuture.completedFuture(new LeaveResult(notServed, List.of()));
-        }
-        ClassicGroup group = groups.get(request.groupId());
-        List<LeaveResult.MemberResult> results = new ArrayList<>();
-        if (group != null && group.isInState(GroupState.DEAD)) {
-            return CompletableFuture.completedFuture(new LeaveResult(ErrorCode.COORDINATOR_NOT_AVAILABLE, List.of()));
-        }
-        for (LeaveRequest.Member leaving : request.members()) {
-            ErrorCode error = group == null ? ErrorCode.UNKNOWN_MEMBER_ID : leave(group, leaving);
-            results.add(new LeaveResult.MemberResult(leaving.memberId(), leaving.groupInstanceId(), error));
-        }
-        return CompletableFuture.completedFuture(new LeaveResult(ErrorCode.NONE, results));
-    }
-
-    private ErrorCode leave(ClassicGroup group, LeaveRequest.Member leaving) {
-        String memberId = leaving.memberId();
-        if (leaving.groupInstanceId() != null) {
-            String staticId = group.staticMemberId(leaving.groupInstanceId());
-            if (staticId == null) {
-                return ErrorCode.UNKNOWN_MEMBER_ID;
-            }
-            if (!memberId.isEmpty() && !memberId.equals(staticId)) {
-                return ErrorCode.FENCED_INSTANCE_ID;
-            }
-            memberId = staticId;
-        } else if (group.removePending(memberId)) {
-            tryCompleteJoin(group);
-            return ErrorCode.NONE;
-        } else if (!group.has(memberId)) {
-            return ErrorCode.UNKNOWN_MEMBER_ID;
-        }
-        removeMemberAndUpdateGroup(group, group.member(memberId));
-        return ErrorCode.NONE;
-    }
-
-    /** UNKNOWN_MEMBER_ID for a stranger, FENCED_INSTANCE_ID when the instance id now belongs to another member id. */
-    private static ErrorCode validateMember(ClassicGroup group, String memberId, String groupInstanceId) {
-        if (groupInstanceId != null) {
-            String current = group.staticMemberId(groupInstanceId);
-            if (current != null && !current.equals(memberId)) {
-                return ErrorCode.FENCED_INSTANCE_ID;
-            }
-        }
-        return group.has(memberId) ? ErrorCode.NONE : ErrorCode.UNKNOWN_MEMBER_ID;
-    }
-
-    private void removeMemberAndUpdateGroup(ClassicGroup group, ClassicGroupMember member) {
-        if (member.awaitingJoin != null) {
-            member.awaitingJoin.complete(JoinResult.error(ErrorCode.UNKNOWN_MEMBER_ID, member.memberId()));
-            member.awaitingJoin = null;
-        }
-        if (member.awaitingSync != null) {
-            member.awaitingSync.complete(SyncResult.error(ErrorCode.UNKNOWN_MEMBER_ID));
-            member.awaitingSync = null;
-        }
-        group.remove(member.memberId());
-        switch (group.state()) {
-            case STABLE, COMPLETING_REBALANCE -> prepareRebalance(group);
-            case PREPARING_REBALANCE -> tryCompleteJoin(group);
-            default -> { }
-        }
-    }
-
-    private void scheduleHeartbeatExpiry(ClassicGroup group, ClassicGroupMember member) {
-        long deadline = time.milliseconds() + member.sessionTimeoutMs();
-        member.heartbeatDeadlineMs = deadline;
-        scheduler.scheduleOnce("heartbeat-expiry-" + group.groupId() + "-" + member.memberId(),
-                () -> onHeartbeatExpired(group, member, deadline), member.sessionTimeoutMs());
-    }
-
-    private synchronized void onHeartbeatExpired(ClassicGroup group, ClassicGroupMember member, long deadline) {
-        if (isGone(group) || group.member(member.memberId()) != member || member.heartbeatDeadlineMs != deadline
-                || member.isAwaitingJoin() || member.isAwaitingSync()) {
-            return;
-        }
-        removeMemberAndUpdateGroup(group, member);
-    }
-
-    private synchronized void expirePendingMember(ClassicGroup group, String memberId) {
-        if (!isGone(group) && group.removePending(memberId)) {
-            tryCompleteJoin(group);
-        }
-    }
-
-    private void dropIfUnused(ClassicGroup group) {
-        if (group.isInState(GroupState.EMPTY) && group.size() == 0 && group.pendingCount() == 0
-                && group.generationId() == 0 && !offsets.hasOffsets(group.groupId())) {
-            groups.remove(group.groupId(), group);
-        }
-    }
-
-    private static CompletableFuture<JoinResult> joinError(ErrorCode error, String memberId) {
-        return CompletableFuture.completedFuture(JoinResult.error(error, memberId));
-    }
-
-    private static CompletableFuture<SyncResult> syncError(ErrorCode error) {
-        return CompletableFuture.completedFuture(SyncResult.error(error));
-    }
-
-    /** Whether a timer or completion holds a group that was deleted, unloaded or replaced since it was armed. */
-    private boolean isGone(ClassicGroup group) {
-        return groups.get(group.groupId()) != group;
+    public CompletableFuture<LeaveResult> leaveGroup(LeaveRequest request) {
+        return answers.locked(() -> membership.leave(request));
     }
 
     // ---- Load and unload of __consumer_offsets partitions ----
 
     /**
-     * The {@code __consumer_offsets} partition that stores {@code groupId}: abs(hashCode) mod the partition count,
-     * where abs maps Integer.MIN_VALUE to 0 as Kafka's does.
+     * The {@code __consumer_offsets} partition that stores {@code groupId}, as Kafka computes it: the absolute value
+     * of {@code hashCode} (Integer.MIN_VALUE maps to 0) modulo the partition count.
      */
     public int partitionFor(String groupId) {
-        return (groupId.hashCode() & 0x7fffffff) % config.offsetsTopicNumPartitions();
+        return loads.partitionFor(groupId);
     }
 
     /** NONE when this coordinator serves {@code groupId}, else NOT_COORDINATOR or COORDINATOR_LOAD_IN_PROGRESS. */
     private ErrorCode coordinatorError(String groupId) {
-        PartitionState state = partitions.get(partitionFor(groupId));
-        if (state == null) {
-            return ErrorCode.NOT_COORDINATOR;
-        }
-        return state.state() == LoadState.LOADING ? ErrorCode.COORDINATOR_LOAD_IN_PROGRESS : ErrorCode.NONE;
-    }
-
-    private boolean isLoaded(String groupId) {
-        PartitionState state = partitions.get(partitionFor(groupId));
-        return state != null && state.state() == LoadState.LOADED;
+        return loads.coordinatorError(groupId);
     }
 
     /**
@@ -651,18 +133,15 @@ public final class GroupCoordinator {
      *         load of the partition began or it was unloaded, so a loader left over from an earlier leadership can
      *         neither roll state back nor complete a load that is not its own
      */
-    public synchronized long beginLoad(int partition) {
-        if (partitions.containsKey(partition)) {
-            unload(partition);
-        }
-        long epoch = ++loadEpochs;
-        partitions.put(partition, new PartitionState(LoadState.LOADING, epoch));
-        return epoch;
+    public long beginLoad(int partition) {
+        return answers.locked(() -> beginLoadLocked(partition));
     }
 
-    private boolean isLoading(int partition, long loadEpoch) {
-        PartitionState state = partitions.get(partition);
-        return state != null && state.state() == LoadState.LOADING && state.epoch() == loadEpoch;
+    private synchronized long beginLoadLocked(int partition) {
+        if (loads.isServed(partition)) {
+            unloadLocked(partition);
+        }
+        return loads.beginLoad(partition);
     }
 
     /**
@@ -670,8 +149,12 @@ public final class GroupCoordinator {
      * apply path that live writes take once appended. A record that does not decode is logged and skipped; a record
      * of another load (unloaded or reloaded meanwhile, e.g. leadership lost during the load) is ignored.
      */
-    public synchronized void replay(int partition, long loadEpoch, CoordinatorRecord record) {
-        if (!isLoading(partition, loadEpoch)) {
+    public void replay(int partition, long loadEpoch, CoordinatorRecord record) {
+        answers.locked(() -> replayLocked(partition, loadEpoch, record));
+    }
+
+    private synchronized void replayLocked(int partition, long loadEpoch, CoordinatorRecord record) {
+        if (!loads.isLoading(partition, loadEpoch)) {
             LOG.debug("Ignoring a record of load {} of __consumer_offsets partition {}, which is not that load",
                     loadEpoch, partition);
             return;
@@ -690,16 +173,16 @@ public final class GroupCoordinator {
      * current one (unloaded or reloaded meanwhile).
      */
     public synchronized void completeLoad(int partition, long loadEpoch) {
-        if (!isLoading(partition, loadEpoch)) {
+        if (!loads.isLoading(partition, loadEpoch)) {
             LOG.debug("Not completing load {} of __consumer_offsets partition {}, which is not that load",
                     loadEpoch, partition);
             return;
         }
-        partitions.put(partition, new PartitionState(LoadState.LOADED, loadEpoch));
+        loads.completeLoad(partition, loadEpoch);
         for (ClassicGroup group : List.copyOf(groups.values())) {
             if (partitionFor(group.groupId()) == partition) {
                 for (ClassicGroupMember member : group.members()) {
-                    scheduleHeartbeatExpiry(group, member);
+                    membership.scheduleHeartbeatExpiry(group, member);
                 }
             }
         }
@@ -709,8 +192,12 @@ public final class GroupCoordinator {
      * Drops the groups and offsets of {@code partition} (leadership lost): they become Dead, members waiting in a
      * join or sync get NOT_COORDINATOR, and writes still in flight answer NOT_COORDINATOR without being applied.
      */
-    public synchronized void unload(int partition) {
-        partitions.remove(partition);
+    public void unload(int partition) {
+        answers.locked(() -> unloadLocked(partition));
+    }
+
+    private synchronized void unloadLocked(int partition) {
+        loads.remove(partition);
         for (ClassicGroup group : List.copyOf(groups.values())) {
             if (partitionFor(group.groupId()) == partition) {
                 removeGroup(group, ErrorCode.NOT_COORDINATOR);
@@ -727,11 +214,11 @@ public final class GroupCoordinator {
     private void removeGroup(ClassicGroup group, ErrorCode error) {
         for (ClassicGroupMember m : group.members()) {
             if (m.awaitingJoin != null) {
-                m.awaitingJoin.complete(JoinResult.error(error, m.memberId()));
+                answers.complete(m.awaitingJoin, JoinResult.error(error, m.memberId()));
                 m.awaitingJoin = null;
             }
             if (m.awaitingSync != null) {
-                m.awaitingSync.complete(SyncResult.error(error));
+                answers.complete(m.awaitingSync, SyncResult.error(error));
                 m.awaitingSync = null;
             }
         }
@@ -749,8 +236,8 @@ public final class GroupCoordinator {
      */
     private void write(String groupId, List<CoordinatorRecord> records, Consumer<ErrorCode> onDone) {
         int partition = partitionFor(groupId);
-        PartitionState at = partitions.get(partition);
-        if (at == null || at.state() != LoadState.LOADED) {
+        long loadEpoch = loads.loadedEpoch(partition);
+        if (loadEpoch < 0) {
             onDone.accept(ErrorCode.NOT_COORDINATOR);
             return;
         }
@@ -760,14 +247,13 @@ public final class GroupCoordinator {
         } catch (RuntimeException e) {
             appended = CompletableFuture.failedFuture(e);
         }
-        appended.whenComplete((ignored, failure) -> {
+        appended.whenComplete((ignored, failure) -> answers.locked(() -> {
             synchronized (this) {
                 try {
-                    PartitionState now = partitions.get(partition);
-                    if (now == null || now.epoch() != at.epoch() || now.state() != LoadState.LOADED) {
+                    if (loads.loadedEpoch(partition) != loadEpoch) {
                         onDone.accept(ErrorCode.NOT_COORDINATOR);
                     } else if (failure != null) {
-                        onDone.accept(writeError(failure));
+                        onDone.accept(WriteErrors.map(failure));
                     } else {
                         for (CoordinatorRecord record : records) {
                             apply(record, true);
@@ -778,38 +264,23 @@ public final class GroupCoordinator {
                     LOG.error("Completing a write to __consumer_offsets partition {} failed", partition, e);
                 }
             }
-        });
+        }));
     }
 
-    /** Kafka's mapping of a failed coordinator write to the error clients get. */
-    static ErrorCode writeError(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
-        ErrorCode error = ErrorCode.forException(cause);
-        return switch (error) {
-            case UNKNOWN_TOPIC_OR_PARTITION, NOT_ENOUGH_REPLICAS, NOT_ENOUGH_REPLICAS_AFTER_APPEND, REQUEST_TIMED_OUT ->
-                    ErrorCode.COORDINATOR_NOT_AVAILABLE;
-            case NOT_LEADER_OR_FOLLOWER, KAFKA_STORAGE_ERROR -> ErrorCode.NOT_COORDINATOR;
-            case MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE, INVALID_FETCH_SIZE -> ErrorCode.UNKNOWN_SERVER_ERROR;
-            default -> error;
-        };
-    }
 
     /**
      * Applies one record of {@code __consumer_offsets}, both at load ({@code live} false) and after a live append:
      * an offset commit stores the offset (creating an Empty group for it when none exists), an offset tombstone
      * removes it, a group tombstone makes the group Dead and forgets it, and a group metadata value restores the
      * group (Stable with its members, or Empty). Live, a group metadata value mirrors membership this coordinator
-     * already holds, so it leaves the in-memory group as it is; the caller's completion makes the transition.
+     * already holds, so it leaves the in-memory group as it is (and does not bring back a group deleted since the
+     * record was decided); the caller's completion makes the transition.
      */
     private void apply(CoordinatorRecord record, boolean live) {
         OffsetsTopicFormat.Key key = OffsetsTopicFormat.decodeKey(record.key());
         if (key instanceof OffsetsTopicFormat.OffsetKey k) {
-            if (record.value() == null) {
-                offsets.remove(k.groupId(), k.partition());
-            } else {
-                OffsetsTopicFormat.OffsetValue value = OffsetsTopicFormat.decodeOffsetValue(record.value());
-                offsets.put(k.groupId(), k.partition(), value.offset(), value.expireTimestampMs());
+            offsets.apply(k, record.value());
+            if (record.value() != null) {
                 groups.computeIfAbsent(k.groupId(), id -> new ClassicGroup(id, time.milliseconds()));
             }
         } else if (key instanceof OffsetsTopicFormat.GroupKey k) {
@@ -818,7 +289,7 @@ public final class GroupCoordinator {
                 if (existing != null) {
                     removeGroup(existing, ErrorCode.COORDINATOR_NOT_AVAILABLE);
                 }
-            } else if (!live || existing == null) {
+            } else if (!live) {
                 groups.put(k.groupId(), ClassicGroup.restore(k.groupId(),
                         OffsetsTopicFormat.decodeGroupValue(record.value())));
             }
@@ -828,10 +299,11 @@ public final class GroupCoordinator {
     // ---- Offsets ----
 
     /**
-     * OffsetCommit with Kafka's classic-group rules. Offsets are stored only once their records are appended; a
-     * partition whose metadata is longer than {@code offset.metadata.max.bytes} gets OFFSET_METADATA_TOO_LARGE
-     * while the others are still stored. A commit from a member of a Stable or rebalancing group counts as its
-     * heartbeat.
+     * OffsetCommit with Kafka's classic-group rules; a null group id is INVALID_GROUP_ID, the empty one is a group
+     * like any other (Kafka keeps accepting it for compatibility). Offsets are stored only once their records are
+     * appended; a partition whose metadata is longer than {@code offset.metadata.max.bytes} gets
+     * OFFSET_METADATA_TOO_LARGE while the others are still stored. A commit from a member of a Stable or
+     * rebalancing group counts as its heartbeat.
      */
     public CompletableFuture<CommitResult> commitOffsets(CommitRequest request) {
         return commitOffsets(request, 8);
@@ -841,9 +313,13 @@ public final class GroupCoordinator {
      * As {@link #commitOffsets(CommitRequest)} for OffsetCommit {@code apiVersion}: from v9 a commit with a
      * generation to an unknown group answers GROUP_ID_NOT_FOUND instead of ILLEGAL_GENERATION, as Kafka does.
      */
-    public synchronized CompletableFuture<CommitResult> commitOffsets(CommitRequest request, int apiVersion) {
+    public CompletableFuture<CommitResult> commitOffsets(CommitRequest request, int apiVersion) {
+        return answers.locked(() -> commitOffsetsLocked(request, apiVersion));
+    }
+
+    private synchronized CompletableFuture<CommitResult> commitOffsetsLocked(CommitRequest request, int apiVersion) {
         String groupId = request.groupId();
-        if (groupId == null || groupId.isEmpty()) {
+        if (groupId == null) {
             return CompletableFuture.completedFuture(commitError(request, ErrorCode.INVALID_GROUP_ID));
         }
         ErrorCode notServed = coordinatorError(groupId);
@@ -851,7 +327,7 @@ public final class GroupCoordinator {
             return CompletableFuture.completedFuture(commitError(request, notServed));
         }
         ClassicGroup group = groups.get(groupId);
-        ErrorCode invalid = validateCommit(group, request);
+        ErrorCode invalid = OffsetCommitRules.validate(group, request);
         if (invalid == ErrorCode.ILLEGAL_GENERATION && group == null && apiVersion >= 9) {
             invalid = ErrorCode.GROUP_ID_NOT_FOUND;
         }
@@ -860,78 +336,22 @@ public final class GroupCoordinator {
         }
         if (group != null && group.has(request.memberId())
                 && (group.isInState(GroupState.STABLE) || group.isInState(GroupState.PREPARING_REBALANCE))) {
-            scheduleHeartbeatExpiry(group, group.member(request.memberId()));
+            membership.scheduleHeartbeatExpiry(group, group.member(request.memberId()));
         }
-        long now = time.milliseconds();
-        Map<TopicPartitionRef, ErrorCode> errors = new LinkedHashMap<>();
-        Map<TopicPartitionRef, CoordinatorRecord> records = new LinkedHashMap<>();
-        for (CommitRequest.Offset o : request.offsets()) {
-            String metadata = o.metadata() == null ? "" : o.metadata();
-            if (metadata.length() > config.offsetMetadataMaxBytes()) {
-                errors.put(o.partition(), ErrorCode.OFFSET_METADATA_TOO_LARGE);
-                records.remove(o.partition());
-                continue;
-            }
-            errors.remove(o.partition());
-            records.put(o.partition(), new CoordinatorRecord(OffsetsTopicFormat.offsetKey(groupId, o.partition()),
-                    OffsetsTopicFormat.offsetValue(new CommittedOffset(o.offset(), o.leaderEpoch(), metadata, now))));
-        }
+        GroupOffsets.CommitPlan plan = offsets.planCommit(groupId, request.offsets(), time.milliseconds());
+        Map<TopicPartitionRef, ErrorCode> errors = plan.errors();
+        Map<TopicPartitionRef, CoordinatorRecord> records = plan.records();
         if (records.isEmpty()) {
             return CompletableFuture.completedFuture(new CommitResult(errors));
         }
         CompletableFuture<CommitResult> answer = new CompletableFuture<>();
-        Map<TopicPartitionRef, Integer> pending = pendingCommits.computeIfAbsent(groupId, g -> new HashMap<>());
-        records.keySet().forEach(tp -> pending.merge(tp, 1, Integer::sum));
+        offsets.commitStarted(groupId, records.keySet());
         write(groupId, List.copyOf(records.values()), error -> {
-            Map<TopicPartitionRef, Integer> stillPending = pendingCommits.get(groupId);
-            if (stillPending != null) {
-                records.keySet().forEach(tp -> stillPending.computeIfPresent(tp, (k, n) -> n > 1 ? n - 1 : null));
-                if (stillPending.isEmpty()) {
-                    pendingCommits.remove(groupId);
-                }
-            }
+            offsets.commitEnded(groupId, records.keySet());
             records.keySet().forEach(tp -> errors.put(tp, error));
-            answer.complete(new CommitResult(errors));
+            answers.complete(answer, new CommitResult(errors));
         });
         return answer;
-    }
-
-    /**
-     * Kafka's classic rules: generation -1 without member id and instance id (or any commit to an unknown group
-     * with generation -1) comes from outside the group and is allowed only while it is Empty, else
-     * UNKNOWN_MEMBER_ID; otherwise the member must exist (UNKNOWN_MEMBER_ID), hold its instance id
-     * (FENCED_INSTANCE_ID) and the current generation (ILLEGAL_GENERATION); CompletingRebalance answers
-     * REBALANCE_IN_PROGRESS. An unknown group with a generation answers ILLEGAL_GENERATION (OffsetCommit before v9).
-     */
-    private static ErrorCode validateCommit(ClassicGroup group, CommitRequest request) {
-        if (group == null) {
-            return request.generationId() < 0 ? ErrorCode.NONE : ErrorCode.ILLEGAL_GENERATION;
-        }
-        if (group.isInState(GroupState.DEAD)) {
-            return ErrorCode.COORDINATOR_NOT_AVAILABLE;
-        }
-        if (request.generationId() < 0 && group.isInState(GroupState.EMPTY)) {
-            return ErrorCode.NONE;
-        }
-        if (request.generationId() >= 0 || !request.memberId().isEmpty() || request.groupInstanceId() != null) {
-            if (request.groupInstanceId() != null) {
-                String current = group.staticMemberId(request.groupInstanceId());
-                if (current == null) {
-                    return ErrorCode.UNKNOWN_MEMBER_ID;
-                }
-                if (!current.equals(request.memberId())) {
-                    return ErrorCode.FENCED_INSTANCE_ID;
-                }
-            } else if (!group.has(request.memberId())) {
-                return ErrorCode.UNKNOWN_MEMBER_ID;
-            }
-            if (request.generationId() != group.generationId()) {
-                return ErrorCode.ILLEGAL_GENERATION;
-            }
-        } else if (!group.isInState(GroupState.EMPTY)) {
-            return ErrorCode.UNKNOWN_MEMBER_ID;
-        }
-        return group.isInState(GroupState.COMPLETING_REBALANCE) ? ErrorCode.REBALANCE_IN_PROGRESS : ErrorCode.NONE;
     }
 
     private static CommitResult commitError(CommitRequest request, ErrorCode error) {
@@ -942,31 +362,23 @@ public final class GroupCoordinator {
 
     /**
      * The group's committed offsets for {@code partitions}, or all of them when {@code partitions} is null. An
-     * unknown group has none (error NONE). Only applied commits are visible; {@code requireStable} needs nothing
-     * more while there are no transactional commits.
+     * unknown group, or one being deleted, has none (error NONE); a null group id is INVALID_GROUP_ID, the empty one
+     * is valid, as in Kafka. Only applied commits are visible; {@code requireStable} needs nothing more while there
+     * are no transactional commits.
      */
     public synchronized CompletableFuture<FetchOffsetsResult> fetchOffsets(String groupId,
                                                                            List<TopicPartitionRef> partitions,
                                                                            boolean requireStable) {
-        if (groupId == null || groupId.isEmpty()) {
+        if (groupId == null) {
             return CompletableFuture.completedFuture(FetchOffsetsResult.error(ErrorCode.INVALID_GROUP_ID));
         }
         ErrorCode notServed = coordinatorError(groupId);
         if (notServed != ErrorCode.NONE) {
             return CompletableFuture.completedFuture(FetchOffsetsResult.error(notServed));
         }
-        Map<TopicPartitionRef, CommittedOffset> found = new LinkedHashMap<>();
-        Map<TopicPartitionRef, OffsetStore.Entry> stored = offsets.offsets(groupId);
-        if (partitions == null) {
-            stored.forEach((tp, e) -> found.put(tp, e.offset()));
-        } else {
-            for (TopicPartitionRef tp : partitions) {
-                OffsetStore.Entry e = stored.get(tp);
-                if (e != null) {
-                    found.put(tp, e.offset());
-                }
-            }
-        }
+        ClassicGroup group = groups.get(groupId);
+        Map<TopicPartitionRef, CommittedOffset> found = group != null && group.isDead()
+                ? Map.of() : offsets.fetch(groupId, partitions);
         return CompletableFuture.completedFuture(new FetchOffsetsResult(ErrorCode.NONE, found));
     }
 
@@ -990,22 +402,12 @@ public final class GroupCoordinator {
                 continue;
             }
             ClassicGroup group = groups.get(groupId);
-            if (group == null) {
+            if (group == null || group.isDead()) {
                 result.add(new GroupDescription(groupId, ErrorCode.NONE, GroupState.DEAD.kafkaName(), "", "",
                         List.of()));
                 continue;
             }
-            boolean stable = group.isInState(GroupState.STABLE);
-            List<GroupDescription.Member> members = new ArrayList<>();
-            for (ClassicGroupMember m : group.members()) {
-                byte[] metadata = stable ? m.metadata(group.protocolName()) : null;
-                members.add(new GroupDescription.Member(m.memberId(), m.groupInstanceId(), m.clientId(),
-                        m.clientHost(), metadata == null ? new byte[0] : metadata,
-                        stable ? m.assignment() : new byte[0]));
-            }
-            result.add(new GroupDescription(groupId, ErrorCode.NONE, group.state().kafkaName(),
-                    group.protocolType() == null ? "" : group.protocolType(),
-                    stable ? group.protocolName() : "", members));
+            result.add(GroupViews.describe(group));
         }
         return result;
     }
@@ -1015,7 +417,7 @@ public final class GroupCoordinator {
      * (partitions it does not lead are simply left out), so the handler should do the same.
      */
     public synchronized boolean isLoadInProgress() {
-        return partitions.values().stream().anyMatch(p -> p.state() == LoadState.LOADING);
+        return loads.anyLoading();
     }
 
     /**
@@ -1023,41 +425,30 @@ public final class GroupCoordinator {
      * Kafka's names (case-insensitive), types "classic"/"consumer" (case-insensitive; every group here is classic).
      */
     public synchronized List<GroupListing> listGroups(Set<String> states, Set<String> types) {
-        Set<String> wantedStates = lowerCase(states);
-        Set<String> wantedTypes = lowerCase(types);
+        GroupViews.ListFilter filter = new GroupViews.ListFilter(states, types);
         List<GroupListing> result = new ArrayList<>();
         for (ClassicGroup group : groups.values()) {
-            if (!isLoaded(group.groupId()) || group.isInState(GroupState.DEAD)) {
-                continue;
+            if (loads.isLoaded(group.groupId()) && !group.isDead() && filter.matches(group)) {
+                result.add(GroupViews.listing(group));
             }
-            String state = group.state().kafkaName();
-            if (!wantedStates.isEmpty() && !wantedStates.contains(state.toLowerCase(Locale.ROOT))) {
-                continue;
-            }
-            if (!wantedTypes.isEmpty() && !wantedTypes.contains("classic")) {
-                continue;
-            }
-            result.add(new GroupListing(group.groupId(), group.protocolType() == null ? "" : group.protocolType(),
-                    state, "classic"));
         }
         return result;
     }
 
-    private static Set<String> lowerCase(Set<String> values) {
-        if (values == null) {
-            return Set.of();
-        }
-        Set<String> lower = new HashSet<>();
-        values.forEach(v -> lower.add(v.toLowerCase(Locale.ROOT)));
-        return lower;
-    }
+
 
     /**
-     * One error per group: NONE once the tombstones of the group and all its offsets are appended (the group is
-     * then Dead and gone), GROUP_ID_NOT_FOUND for an unknown group, NON_EMPTY_GROUP while it has members, or a
-     * coordinator or write error.
+     * One error per group: NONE once the tombstones of the group and all its offsets (including those of commits
+     * still in flight, which are appended before) are appended (the group is then Dead and gone),
+     * GROUP_ID_NOT_FOUND for an unknown group, NON_EMPTY_GROUP while it has members, or a coordinator or write
+     * error. From the decision until the write completes the group counts as Dead at every entry point; a failed
+     * write brings it back.
      */
-    public synchronized CompletableFuture<Map<String, ErrorCode>> deleteGroups(List<String> groupIds) {
+    public CompletableFuture<Map<String, ErrorCode>> deleteGroups(List<String> groupIds) {
+        return answers.locked(() -> deleteGroupsLocked(groupIds));
+    }
+
+    private synchronized CompletableFuture<Map<String, ErrorCode>> deleteGroupsLocked(List<String> groupIds) {
         Map<String, CompletableFuture<ErrorCode>> results = new LinkedHashMap<>();
         for (String groupId : groupIds) {
             if (results.containsKey(groupId)) {
@@ -1066,24 +457,30 @@ public final class GroupCoordinator {
             CompletableFuture<ErrorCode> result = new CompletableFuture<>();
             results.put(groupId, result);
             if (groupId == null) {
-                result.complete(ErrorCode.INVALID_GROUP_ID);
+                answers.complete(result, ErrorCode.INVALID_GROUP_ID);
                 continue;
             }
             ErrorCode notServed = coordinatorError(groupId);
             ClassicGroup group = groups.get(groupId);
             if (notServed != ErrorCode.NONE) {
-                result.complete(notServed);
-            } else if (group == null || group.isInState(GroupState.DEAD)) {
-                result.complete(ErrorCode.GROUP_ID_NOT_FOUND);
+                answers.complete(result, notServed);
+            } else if (group == null || group.isDead()) {
+                answers.complete(result, ErrorCode.GROUP_ID_NOT_FOUND);
             } else if (!group.isInState(GroupState.EMPTY)) {
-                result.complete(ErrorCode.NON_EMPTY_GROUP);
+                answers.complete(result, ErrorCode.NON_EMPTY_GROUP);
             } else {
                 List<CoordinatorRecord> records = new ArrayList<>();
-                for (TopicPartitionRef tp : offsets.offsets(groupId).keySet()) {
-                    records.add(new CoordinatorRecord(OffsetsTopicFormat.offsetKey(groupId, tp), null));
+                for (TopicPartitionRef tp : offsets.offsetsAndCommitsInFlight(groupId)) {
+                    records.add(offsetTombstone(groupId, tp));
                 }
-                records.add(new CoordinatorRecord(OffsetsTopicFormat.groupKey(groupId), null));
-                write(groupId, records, result::complete);
+                records.add(groupTombstone(groupId));
+                group.deletionPending = true;
+                write(groupId, records, error -> {
+                    if (error != ErrorCode.NONE) {
+                        group.deletionPending = false;
+                    }
+                    answers.complete(result, error);
+                });
             }
         }
         return CompletableFuture.allOf(results.values().toArray(CompletableFuture[]::new)).thenApply(ignored -> {
@@ -1098,8 +495,12 @@ public final class GroupCoordinator {
      * not use the "consumer" protocol; else per partition GROUP_SUBSCRIBED_TO_TOPIC when a member subscribes to
      * its topic, otherwise NONE after its offset (if any) is tombstoned. A failed write is the group-level error.
      */
-    public synchronized CompletableFuture<DeleteOffsetsResult> deleteOffsets(String groupId,
-                                                                             List<TopicPartitionRef> partitions) {
+    public CompletableFuture<DeleteOffsetsResult> deleteOffsets(String groupId, List<TopicPartitionRef> partitions) {
+        return answers.locked(() -> deleteOffsetsLocked(groupId, partitions));
+    }
+
+    private synchronized CompletableFuture<DeleteOffsetsResult> deleteOffsetsLocked(String groupId,
+                                                                                    List<TopicPartitionRef> partitions) {
         if (groupId == null || groupId.isEmpty()) {
             return CompletableFuture.completedFuture(new DeleteOffsetsResult(ErrorCode.INVALID_GROUP_ID, Map.of()));
         }
@@ -1108,7 +509,7 @@ public final class GroupCoordinator {
             return CompletableFuture.completedFuture(new DeleteOffsetsResult(notServed, Map.of()));
         }
         ClassicGroup group = groups.get(groupId);
-        if (group == null || group.isInState(GroupState.DEAD)) {
+        if (group == null || group.isDead()) {
             return CompletableFuture.completedFuture(new DeleteOffsetsResult(ErrorCode.GROUP_ID_NOT_FOUND, Map.of()));
         }
         if (!group.isInState(GroupState.EMPTY) && !"consumer".equals(group.protocolType())) {
@@ -1122,15 +523,15 @@ public final class GroupCoordinator {
                 continue;
             }
             errors.put(tp, ErrorCode.NONE);
-            if (offsets.get(groupId, tp) != null) {
-                records.add(new CoordinatorRecord(OffsetsTopicFormat.offsetKey(groupId, tp), null));
+            if (offsets.hasOffsetOrCommitInFlight(groupId, tp)) {
+                records.add(offsetTombstone(groupId, tp));
             }
         }
         if (records.isEmpty()) {
             return CompletableFuture.completedFuture(new DeleteOffsetsResult(ErrorCode.NONE, errors));
         }
         CompletableFuture<DeleteOffsetsResult> answer = new CompletableFuture<>();
-        write(groupId, records, error -> answer.complete(error == ErrorCode.NONE
+        write(groupId, records, error -> answers.complete(answer, error == ErrorCode.NONE
                 ? new DeleteOffsetsResult(ErrorCode.NONE, errors) : new DeleteOffsetsResult(error, Map.of())));
         return answer;
     }
@@ -1143,56 +544,71 @@ public final class GroupCoordinator {
      * commit when that time is unknown); in a group used only for commits, that long after its commit; in a
      * Stable consumer group whose subscriptions are known, offsets of topics no member subscribes to expire that
      * long after their commit. A v1 value's explicit expire timestamp wins. An Empty group left without offsets
-     * is deleted too. Expired entries are removed by tombstones like any other write.
+     * is deleted too. Offsets without a group are expired like those of a group used only for commits. Expired
+     * entries are removed by tombstones like any other write. Each loaded partition is scanned in its own hold of
+     * the monitor.
      */
-    synchronized void expireOffsets() {
-        long now = time.milliseconds();
-        for (ClassicGroup group : List.copyOf(groups.values())) {
-            if (isLoaded(group.groupId())) {
-                expireOffsets(group, now);
-            }
+    void expireOffsets() {
+        List<Integer> loaded;
+        synchronized (this) {
+            loaded = loads.loadedPartitions();
+        }
+        for (int partition : loaded) {
+            answers.locked(() -> expireOffsets(partition));
         }
     }
 
-    private void expireOffsets(ClassicGroup group, long now) {
-        String groupId = group.groupId();
-        boolean empty = group.isInState(GroupState.EMPTY);
-        boolean simple = group.protocolType() == null;
-        boolean stableConsumer = group.isInState(GroupState.STABLE) && group.subscriptionsKnown();
-        if (!empty && !simple && !stableConsumer) {
+    private synchronized void expireOffsets(int partition) {
+        if (loads.loadedEpoch(partition) < 0) {
+            return;
+        }
+        long now = time.milliseconds();
+        Set<String> groupIds = new LinkedHashSet<>();
+        for (String groupId : groups.keySet()) {
+            if (partitionFor(groupId) == partition) {
+                groupIds.add(groupId);
+            }
+        }
+        for (String groupId : offsets.groupIds()) {
+            if (partitionFor(groupId) == partition) {
+                groupIds.add(groupId);
+            }
+        }
+        for (String groupId : groupIds) {
+            expireOffsets(groupId, groups.get(groupId), now);
+        }
+    }
+
+    /** Expires the offsets of {@code groupId}; {@code group} is null for offsets left without a group. */
+    private void expireOffsets(String groupId, ClassicGroup group, long now) {
+        if (group != null && group.deletionPending) {
+            return;
+        }
+        OffsetRetention.Decision decision = offsets.expiry(groupId, group, now);
+        if (decision.isEmpty()) {
             return;
         }
         List<CoordinatorRecord> records = new ArrayList<>();
-        boolean allExpired = true;
-        Map<TopicPartitionRef, Integer> pending = pendingCommits.getOrDefault(groupId, Map.of());
-        for (Map.Entry<TopicPartitionRef, OffsetStore.Entry> e : offsets.offsets(groupId).entrySet()) {
-            OffsetStore.Entry entry = e.getValue();
-            boolean expired;
-            if (pending.containsKey(e.getKey())
-                    || (stableConsumer && !empty && group.isSubscribedTo(e.getKey().topic()))) {
-                expired = false;
-            } else if (entry.expireTimestampMs() >= 0) {
-                expired = now >= entry.expireTimestampMs();
-            } else {
-                long base = empty && !simple && group.stateTimestampMs() >= 0
-                        ? group.stateTimestampMs() : entry.offset().commitTimestampMs();
-                expired = now - base >= config.offsetsRetentionMs();
-            }
-            if (expired) {
-                records.add(new CoordinatorRecord(OffsetsTopicFormat.offsetKey(groupId, e.getKey()), null));
-            } else {
-                allExpired = false;
-            }
+        decision.expired().forEach(tp -> records.add(offsetTombstone(groupId, tp)));
+        if (decision.deleteGroup()) {
+            records.add(groupTombstone(groupId));
+            group.deletionPending = true;
         }
-        if (allExpired && empty && pending.isEmpty()) {
-            records.add(new CoordinatorRecord(OffsetsTopicFormat.groupKey(groupId), null));
-        }
-        if (!records.isEmpty()) {
-            write(groupId, records, error -> {
-                if (error != ErrorCode.NONE) {
-                    LOG.warn("Expiring offsets of group {} failed with {}", groupId, error);
+        write(groupId, records, error -> {
+            if (error != ErrorCode.NONE) {
+                if (decision.deleteGroup()) {
+                    group.deletionPending = false;
                 }
-            });
-        }
+                LOG.warn("Expiring offsets of group {} failed with {}", groupId, error);
+            }
+        });
+    }
+
+    private static CoordinatorRecord offsetTombstone(String groupId, TopicPartitionRef partition) {
+        return new CoordinatorRecord(OffsetsTopicFormat.offsetKey(groupId, partition), null);
+    }
+
+    private static CoordinatorRecord groupTombstone(String groupId) {
+        return new CoordinatorRecord(OffsetsTopicFormat.groupKey(groupId), null);
     }
 }

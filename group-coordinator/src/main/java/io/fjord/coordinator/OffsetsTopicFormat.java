@@ -20,7 +20,8 @@ import java.util.List;
  * rebalance_timeout v1+, session_timeout, subscription, assignment); v3 written, v4 is flexible.</li>
  * </ul>
  * A null value is a tombstone. Strings are UTF-8 with an int16 length (a compact one: unsigned varint length+1),
- * bytes and arrays an int32 length. Stateless and thread-safe.
+ * bytes and arrays an int32 length. A length or count larger than the bytes left is rejected before anything is
+ * allocated, so a corrupt or hostile record cannot exhaust memory. Stateless and thread-safe.
  */
 public final class OffsetsTopicFormat {
     static final short OFFSET_KEY_VERSION = 1;
@@ -172,7 +173,7 @@ public final class OffsetsTopicFormat {
             String leader = r.nullableString(flexible);
             long stateTimestamp = version >= 2 ? r.int64() : -1;
             int count = r.arrayLength(flexible);
-            List<MemberMetadata> members = new ArrayList<>(Math.max(count, 0));
+            List<MemberMetadata> members = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 String memberId = r.string(flexible);
                 String instanceId = version >= 3 ? r.nullableString(flexible) : null;
@@ -216,7 +217,7 @@ public final class OffsetsTopicFormat {
         try {
             r.int16();
             int count = r.int32();
-            if (count < 0) {
+            if (count < 0 || count > r.remaining()) {
                 return null;
             }
             List<String> topics = new ArrayList<>(count);
@@ -322,6 +323,19 @@ public final class OffsetsTopicFormat {
             return buf.getLong();
         }
 
+        int remaining() {
+            return buf.remaining();
+        }
+
+        /** Rejects a length or count read from the input that more than the bytes left could not hold. */
+        private int checkedLength(int length, String what) {
+            if (length > buf.remaining()) {
+                throw new IllegalArgumentException(what + " of " + length + " with only " + buf.remaining()
+                        + " bytes left");
+            }
+            return length;
+        }
+
         int unsignedVarint() {
             int value = 0;
             for (int shift = 0; shift < 35; shift += 7) {
@@ -339,7 +353,7 @@ public final class OffsetsTopicFormat {
             if (length < 0) {
                 return null;
             }
-            byte[] b = new byte[length];
+            byte[] b = new byte[checkedLength(length, "string length")];
             buf.get(b);
             return new String(b, StandardCharsets.UTF_8);
         }
@@ -357,7 +371,7 @@ public final class OffsetsTopicFormat {
             if (length < 0) {
                 throw new IllegalArgumentException("null where bytes are required");
             }
-            byte[] b = new byte[length];
+            byte[] b = new byte[checkedLength(length, "bytes length")];
             buf.get(b);
             return b;
         }
@@ -367,7 +381,7 @@ public final class OffsetsTopicFormat {
             if (n < 0) {
                 throw new IllegalArgumentException("null where an array is required");
             }
-            return n;
+            return checkedLength(n, "array length");
         }
 
         void skipTaggedFields() {
@@ -375,6 +389,10 @@ public final class OffsetsTopicFormat {
             for (int i = 0; i < count; i++) {
                 unsignedVarint();
                 int size = unsignedVarint();
+                if (size < 0 || size > buf.remaining()) {
+                    throw new IllegalArgumentException("tagged field of " + size + " bytes with only "
+                            + buf.remaining() + " left");
+                }
                 buf.position(buf.position() + size);
             }
         }

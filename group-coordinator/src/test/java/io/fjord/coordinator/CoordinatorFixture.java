@@ -28,7 +28,12 @@ class CoordinatorFixture {
     final MockTime time = new MockTime();
     final MockScheduler scheduler = new MockScheduler(time);
     final InMemoryCoordinatorLog log = new InMemoryCoordinatorLog();
-    final GroupCoordinator coordinator = new GroupCoordinator(CONFIG, time, scheduler, log);
+    final GroupCoordinator coordinator = started(new GroupCoordinator(CONFIG, time, scheduler, log));
+
+    static GroupCoordinator started(GroupCoordinator c) {
+        c.start();
+        return c;
+    }
 
     static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -58,7 +63,7 @@ class CoordinatorFixture {
 
     /** A fresh coordinator on the same clock that loads every partition from what {@link #log} holds. */
     GroupCoordinator reloaded() {
-        GroupCoordinator fresh = new GroupCoordinator(CONFIG, time, scheduler, log);
+        GroupCoordinator fresh = started(new GroupCoordinator(CONFIG, time, scheduler, log));
         for (int p = 0; p < PARTITIONS; p++) {
             long load = fresh.beginLoad(p);
             for (CoordinatorRecord r : log.written(p)) {

@@ -179,24 +179,26 @@ class GroupOffsetsTest {
     @Test
     void writeErrorsAreMappedAsKafkaDoes() {
         assertEquals(ErrorCode.COORDINATOR_NOT_AVAILABLE,
-                GroupCoordinator.writeError(new io.fjord.protocol.ApiException(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "")));
-        assertEquals(ErrorCode.COORDINATOR_NOT_AVAILABLE, GroupCoordinator.writeError(
+                WriteErrors.map(new io.fjord.protocol.ApiException(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "")));
+        assertEquals(ErrorCode.COORDINATOR_NOT_AVAILABLE, WriteErrors.map(
                 new io.fjord.protocol.ApiException(ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND, "")));
         assertEquals(ErrorCode.COORDINATOR_NOT_AVAILABLE,
-                GroupCoordinator.writeError(new io.fjord.protocol.ApiException(ErrorCode.REQUEST_TIMED_OUT, "")));
-        assertEquals(ErrorCode.NOT_COORDINATOR, GroupCoordinator.writeError(new java.util.concurrent.CompletionException(
+                WriteErrors.map(new io.fjord.protocol.ApiException(ErrorCode.REQUEST_TIMED_OUT, "")));
+        assertEquals(ErrorCode.NOT_COORDINATOR, WriteErrors.map(new java.util.concurrent.CompletionException(
                 new io.fjord.protocol.ApiException(ErrorCode.KAFKA_STORAGE_ERROR, ""))));
         assertEquals(ErrorCode.UNKNOWN_SERVER_ERROR,
-                GroupCoordinator.writeError(new io.fjord.protocol.ApiException(ErrorCode.MESSAGE_TOO_LARGE, "")));
+                WriteErrors.map(new io.fjord.protocol.ApiException(ErrorCode.MESSAGE_TOO_LARGE, "")));
         assertEquals(ErrorCode.UNKNOWN_SERVER_ERROR,
-                GroupCoordinator.writeError(new io.fjord.protocol.ApiException(ErrorCode.INVALID_FETCH_SIZE, "")));
-        assertEquals(ErrorCode.UNKNOWN_SERVER_ERROR, GroupCoordinator.writeError(new IllegalStateException()));
+                WriteErrors.map(new io.fjord.protocol.ApiException(ErrorCode.INVALID_FETCH_SIZE, "")));
+        assertEquals(ErrorCode.UNKNOWN_SERVER_ERROR, WriteErrors.map(new IllegalStateException()));
     }
 
     @Test
-    void emptyGroupIdIsInvalid() {
-        assertEquals(ErrorCode.INVALID_GROUP_ID, f.commit("", "", -1, ORDERS_0, 1, "").errors().get(ORDERS_0));
-        assertEquals(ErrorCode.INVALID_GROUP_ID, coordinator.fetchOffsets("", null, false).join().error());
+    void emptyGroupIdCommitsAndFetchesLikeAnyOtherWhileNullIsInvalid() {
+        assertEquals(ErrorCode.NONE, f.commit("", "", -1, ORDERS_0, 1, "").errors().get(ORDERS_0));
+        assertEquals(1, f.fetched("", ORDERS_0).offset());
+        assertEquals(ErrorCode.INVALID_GROUP_ID, f.commit(null, "", -1, ORDERS_0, 1, "").errors().get(ORDERS_0));
+        assertEquals(ErrorCode.INVALID_GROUP_ID, coordinator.fetchOffsets(null, null, false).join().error());
     }
 
     @Test
@@ -275,6 +277,86 @@ class GroupOffsetsTest {
     }
 
     @Test
+    void deleteGroupsAlsoTombstonesACommitStillInFlightSoNoOffsetOutlivesTheGroup() {
+        f.commit("g", "", -1, ORDERS_0, 5, "");
+        f.log.hold(true);
+        CompletableFuture<CommitResult> inFlight = coordinator.commitOffsets(new CommitRequest("g", "", null, -1,
+                List.of(new CommitRequest.Offset(ORDERS_1, 7, -1, ""))));
+        CompletableFuture<Map<String, ErrorCode>> deleted = coordinator.deleteGroups(List.of("g"));
+        f.log.completeHeld();
+
+        assertEquals(ErrorCode.NONE, inFlight.join().errors().get(ORDERS_1));
+        assertEquals(ErrorCode.NONE, deleted.join().get("g"));
+        assertNull(coordinator.group("g"));
+        assertNull(f.fetched("g", ORDERS_1));
+        assertNull(f.reloaded().fetchOffsets("g", List.of(ORDERS_1), false).join().offsets().get(ORDERS_1),
+                "the log ends with a tombstone of the offset committed in flight");
+    }
+
+    @Test
+    void offsetDeleteAlsoTombstonesACommitStillInFlight() {
+        f.commit("g", "", -1, ORDERS_0, 5, "");
+        f.log.hold(true);
+        coordinator.commitOffsets(new CommitRequest("g", "", null, -1,
+                List.of(new CommitRequest.Offset(ORDERS_1, 7, -1, ""))));
+        CompletableFuture<DeleteOffsetsResult> deleted = coordinator.deleteOffsets("g", List.of(ORDERS_1));
+        f.log.completeHeld();
+
+        assertEquals(Map.of(ORDERS_1, ErrorCode.NONE), deleted.join().partitions());
+        assertNull(f.fetched("g", ORDERS_1));
+        assertEquals(5, f.fetched("g", ORDERS_0).offset());
+    }
+
+    @Test
+    void aGroupWhoseDeletionIsBeingWrittenAnswersAsDeadAtEveryEntryPoint() {
+        JoinResult member = f.stableGroupOfOne("g", null, "orders");
+        f.commit("g", member.memberId(), member.generationId(), ORDERS_0, 5, "");
+        coordinator.leaveGroup(new LeaveRequest("g", List.of(new LeaveRequest.Member(member.memberId(), null))));
+        assertEquals(GroupState.EMPTY, coordinator.group("g").state());
+        f.log.hold(true);
+        CompletableFuture<Map<String, ErrorCode>> deleted = coordinator.deleteGroups(List.of("g"));
+
+        assertEquals(ErrorCode.COORDINATOR_NOT_AVAILABLE,
+                coordinator.joinGroup(join("g", "", null, subscription("orders"))).join().error());
+        assertEquals(ErrorCode.COORDINATOR_NOT_AVAILABLE, coordinator.syncGroup(new SyncRequest("g",
+                member.generationId(), member.memberId(), null, null, null, Map.of())).join().error());
+        assertEquals(ErrorCode.COORDINATOR_NOT_AVAILABLE,
+                coordinator.heartbeat("g", member.memberId(), null, member.generationId()).join());
+        assertEquals(ErrorCode.COORDINATOR_NOT_AVAILABLE, coordinator.leaveGroup(new LeaveRequest("g",
+                List.of(new LeaveRequest.Member(member.memberId(), null)))).join().error());
+        assertEquals(ErrorCode.COORDINATOR_NOT_AVAILABLE, coordinator.commitOffsets(new CommitRequest("g", "", null,
+                -1, List.of(new CommitRequest.Offset(ORDERS_1, 1, -1, "")))).join().errors().get(ORDERS_1));
+        assertTrue(coordinator.fetchOffsets("g", null, false).join().offsets().isEmpty());
+        assertEquals("Dead", coordinator.describeGroups(List.of("g")).get(0).state());
+        assertTrue(coordinator.listGroups(Set.of(), Set.of()).isEmpty());
+        assertEquals(ErrorCode.GROUP_ID_NOT_FOUND, coordinator.deleteOffsets("g", List.of(ORDERS_0)).join().error());
+        assertEquals(ErrorCode.GROUP_ID_NOT_FOUND, coordinator.deleteGroups(List.of("g")).getNow(null).get("g"));
+
+        f.log.completeHeld();
+        f.log.hold(false);
+
+        assertEquals(ErrorCode.NONE, deleted.join().get("g"));
+        assertNull(coordinator.group("g"));
+        JoinResult rejoined = done(coordinator.joinGroup(join("g", "", null, subscription("orders"))));
+        assertEquals(ErrorCode.NONE, rejoined.error(), "once deleted, the id starts a new group");
+        assertEquals(1, rejoined.generationId());
+    }
+
+    @Test
+    void aFailedDeletionBringsTheGroupBack() {
+        f.commit("g", "", -1, ORDERS_0, 5, "");
+        f.log.hold(true);
+        CompletableFuture<Map<String, ErrorCode>> deleted = coordinator.deleteGroups(List.of("g"));
+        f.log.failHeld(ErrorCode.NOT_ENOUGH_REPLICAS);
+        f.log.hold(false);
+
+        assertEquals(ErrorCode.COORDINATOR_NOT_AVAILABLE, deleted.join().get("g"));
+        assertEquals("Empty", coordinator.describeGroups(List.of("g")).get(0).state());
+        assertEquals(5, f.fetched("g", ORDERS_0).offset());
+        assertEquals(ErrorCode.NONE, done(coordinator.joinGroup(join("g", "", null, subscription("orders")))).error());
+    }
+
+    @Test
     void offsetDeleteRefusesTopicsTheGroupSubscribesToAndDeletesTheOthers() {
         JoinResult member = f.stableGroupOfOne("g", null, "orders");
         f.commit("g", member.memberId(), member.generationId(), ORDERS_0, 1, "");
@@ -286,6 +368,18 @@ class GroupOffsetsTest {
         assertEquals(Map.of(ORDERS_0, ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC, AUDIT_0, ErrorCode.NONE), result.partitions());
         assertEquals(1, f.fetched("g", ORDERS_0).offset());
         assertNull(f.fetched("g", AUDIT_0));
+    }
+
+    @Test
+    void offsetDeleteTreatsASubscriptionWithAnImpossibleTopicCountAsSubscribed() {
+        byte[] hostile = {0, 0, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff};
+        JoinResult joined = done(coordinator.joinGroup(join("h", "", null, hostile)));
+        coordinator.syncGroup(new SyncRequest("h", joined.generationId(), joined.memberId(), null, "consumer", "range",
+                Map.of(joined.memberId(), CoordinatorFixture.bytes("x"))));
+
+        DeleteOffsetsResult result = coordinator.deleteOffsets("h", List.of(ORDERS_0)).join();
+
+        assertEquals(Map.of(ORDERS_0, ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC), result.partitions());
     }
 
     @Test

@@ -33,13 +33,38 @@ class GroupPersistenceTest {
     private final CoordinatorFixture f = new CoordinatorFixture();
     private final GroupCoordinator coordinator = f.coordinator;
 
+    /**
+     * Expected partitions were computed outside Java: the string's hash as Java defines it (sum of char * 31^k,
+     * wrapping at 32 bits), computed with Python integers and reduced to int32, then Kafka's Utils.abs (Integer.MIN_VALUE
+     * to 0, otherwise the absolute value) modulo the partition count. Hashes: "g" 103, "console-consumer-1" 35782224,
+     * "my-group" -1906497762, "test-group" 627841412, "polygenelubricants" -2147483648. For "my-group" masking the
+     * sign bit instead of taking the absolute value would give 36 of 50, not 12.
+     */
     @Test
-    void partitionForMatchesKafkasAbsModulo() {
-        assertEquals(("g".hashCode() & 0x7fffffff) % PARTITIONS, coordinator.partitionFor("g"));
-        assertEquals(Integer.MIN_VALUE, "polygenelubricants".hashCode());
-        assertEquals(0, coordinator.partitionFor("polygenelubricants"), "Kafka's abs maps Integer.MIN_VALUE to 0");
+    void partitionForIsKafkasAbsOfTheHashModuloThePartitionCount() {
         GroupCoordinator fifty = new GroupCoordinator(GroupCoordinatorConfig.DEFAULTS, f.time, f.scheduler, f.log);
-        assertEquals(Math.abs("console-consumer-1".hashCode()) % 50, fifty.partitionFor("console-consumer-1"));
+        assertEquals(3, fifty.partitionFor("g"));
+        assertEquals(24, fifty.partitionFor("console-consumer-1"));
+        assertEquals(12, fifty.partitionFor("my-group"));
+        assertEquals(12, fifty.partitionFor("test-group"));
+        assertEquals(0, fifty.partitionFor("polygenelubricants"), "Kafka's abs maps Integer.MIN_VALUE to 0");
+        assertEquals(3, coordinator.partitionFor("g"), "103 mod 4");
+        assertEquals(2, coordinator.partitionFor("my-group"), "1906497762 mod 4");
+    }
+
+    @Test
+    void offsetsExpireOnlyOnceTheCoordinatorIsStarted() {
+        GroupCoordinator notStarted = new GroupCoordinator(CoordinatorFixture.CONFIG, f.time, f.scheduler, f.log);
+        CoordinatorFixture.loadAll(notStarted);
+        notStarted.commitOffsets(new CommitRequest("g", "", null, -1,
+                List.of(new CommitRequest.Offset(ORDERS_0, 3, -1, "")))).join();
+        f.time.advance(RETENTION_MS + CHECK_MS);
+        assertEquals(3, notStarted.fetchOffsets("g", List.of(ORDERS_0), false).join().offsets().get(ORDERS_0).offset());
+
+        notStarted.start();
+        f.time.advance(CHECK_MS);
+
+        assertTrue(notStarted.fetchOffsets("g", List.of(ORDERS_0), false).join().offsets().isEmpty());
     }
 
     @Test
@@ -304,6 +329,27 @@ class GroupPersistenceTest {
     }
 
     @Test
+    void aCorruptGroupRecordIsSkippedAndTheLoadCompletes() {
+        int p = coordinator.partitionFor("g");
+        long load = coordinator.beginLoad(p);
+        Writer corrupt = new Writer();
+        corrupt.int16(3);
+        corrupt.string("consumer", false);
+        corrupt.int32(1);
+        corrupt.nullableString(null, false);
+        corrupt.nullableString(null, false);
+        corrupt.int64(0);
+        corrupt.int32(Integer.MAX_VALUE);
+        coordinator.replay(p, load, new CoordinatorRecord(OffsetsTopicFormat.groupKey("g"), corrupt.bytes()));
+        coordinator.replay(p, load, new CoordinatorRecord(OffsetsTopicFormat.offsetKey("g", ORDERS_0),
+                OffsetsTopicFormat.offsetValue(new CommittedOffset(4, -1, "", 0))));
+        coordinator.completeLoad(p, load);
+
+        assertEquals(4, f.fetched("g", ORDERS_0).offset());
+        assertEquals(GroupState.EMPTY, coordinator.group("g").state());
+    }
+
+    @Test
     void offsetsOfAnEmptyConsumerGroupExpireRetentionAfterItBecameEmptyAndTheGroupGoes() {
         f.loadAll();
         JoinResult member = f.stableGroupOfOne("g", null, "orders");
@@ -364,6 +410,40 @@ class GroupPersistenceTest {
         assertNotNull(f.fetched("g", ORDERS_0));
         assertNull(f.fetched("g", AUDIT_0));
         assertEquals(GroupState.STABLE, coordinator.group("g").state());
+    }
+
+    @Test
+    void offsetsLeftWithoutAGroupExpireRetentionAfterTheirCommit() {
+        int p = coordinator.partitionFor("g");
+        f.loadAll();
+        long load = coordinator.beginLoad(p);
+        coordinator.replay(p, load, new CoordinatorRecord(OffsetsTopicFormat.offsetKey("g", ORDERS_0),
+                OffsetsTopicFormat.offsetValue(new CommittedOffset(3, -1, "", f.time.milliseconds()))));
+        coordinator.replay(p, load, new CoordinatorRecord(OffsetsTopicFormat.groupKey("g"), null));
+        coordinator.completeLoad(p, load);
+        assertNull(coordinator.group("g"));
+        assertEquals(3, f.fetched("g", ORDERS_0).offset());
+
+        f.time.advance(RETENTION_MS + CHECK_MS);
+
+        assertNull(f.fetched("g", ORDERS_0));
+        assertNull(f.reloaded().fetchOffsets("g", List.of(ORDERS_0), false).join().offsets().get(ORDERS_0));
+    }
+
+    @Test
+    void aGroupWhoseExpiryIsBeingWrittenRefusesJoinsUntilItIsGone() {
+        f.loadAll();
+        f.commit("g", "", -1, ORDERS_0, 3, "");
+        f.log.hold(true);
+        f.time.advance(RETENTION_MS + CHECK_MS);
+
+        assertEquals(ErrorCode.COORDINATOR_NOT_AVAILABLE,
+                coordinator.joinGroup(join("g", "", null, subscription("orders"))).join().error());
+        f.log.completeHeld();
+        f.log.hold(false);
+
+        assertNull(coordinator.group("g"));
+        assertEquals(ErrorCode.NONE, done(coordinator.joinGroup(join("g", "", null, subscription("orders")))).error());
     }
 
     @Test

@@ -249,4 +249,59 @@ class OffsetsTopicFormatTest {
         assertEquals(List.of("orders", "payments"), OffsetsTopicFormat.subscribedTopics(w.bytes()));
         assertNull(OffsetsTopicFormat.subscribedTopics(new byte[] {0, 1, 0}));
     }
+
+    @Test
+    void subscriptionWhoseTopicCountExceedsItsBytesDoesNotDecode() {
+        byte[] hostile = {0, 0, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff};
+        assertNull(OffsetsTopicFormat.subscribedTopics(hostile));
+    }
+
+    private static Writer groupValueUpToMembers(int version, boolean flexible) {
+        Writer w = new Writer();
+        w.int16(version);
+        w.string("consumer", flexible);
+        w.int32(1);
+        w.nullableString(null, flexible);
+        w.nullableString(null, flexible);
+        w.int64(0);
+        return w;
+    }
+
+    @Test
+    void groupValueWhoseMemberCountExceedsItsBytesIsRejected() {
+        Writer w = groupValueUpToMembers(3, false);
+        w.int32(Integer.MAX_VALUE);
+        assertThrows(IllegalArgumentException.class, () -> OffsetsTopicFormat.decodeGroupValue(w.bytes()));
+    }
+
+    @Test
+    void groupValueWhoseBytesLengthExceedsTheRecordIsRejected() {
+        Writer w = groupValueUpToMembers(3, false);
+        w.int32(1);
+        w.string("m", false);
+        w.nullableString(null, false);
+        w.string("c", false);
+        w.string("h", false);
+        w.int32(1000);
+        w.int32(1000);
+        w.int32(Integer.MAX_VALUE);
+        assertThrows(IllegalArgumentException.class, () -> OffsetsTopicFormat.decodeGroupValue(w.bytes()));
+    }
+
+    @Test
+    void flexibleValueWhoseCompactStringLengthExceedsTheRecordIsRejected() {
+        Writer w = new Writer();
+        w.int16(4);
+        w.int64(1);
+        w.int32(-1);
+        w.unsignedVarint(Integer.MAX_VALUE);
+        assertThrows(IllegalArgumentException.class, () -> OffsetsTopicFormat.decodeOffsetValue(w.bytes()));
+    }
+
+    @Test
+    void flexibleGroupValueWhoseMemberCountExceedsItsBytesIsRejected() {
+        Writer w = groupValueUpToMembers(4, true);
+        w.unsignedVarint(Integer.MAX_VALUE);
+        assertThrows(IllegalArgumentException.class, () -> OffsetsTopicFormat.decodeGroupValue(w.bytes()));
+    }
 }
