@@ -601,19 +601,22 @@ class GroupRequestsIT {
 
     @Test
     @Timeout(120)
-    void anEmptyGroupIdIsInvalidAndOffsetFetchV1ReportsGroupErrorsPerPartition() throws Exception {
+    void anEmptyGroupIdCannotJoinButCommitsAndFetchesOffsetsAsWithKafka() throws Exception {
         awaitCoordinator("");
         assertEquals(Errors.INVALID_GROUP_ID.code(), join((short) 5, "", "", 30_000).errorCode());
-        assertEquals(Errors.INVALID_GROUP_ID.code(), commit((short) 8, "", -1, "", "t", 0, 1, null).get(0).errorCode());
+
+        assertEquals(Errors.NONE.code(), commit((short) 8, "", -1, "", "t", 0, 11, null).get(0).errorCode());
 
         OffsetFetchResponse v1 = fetchOffsets((short) 1, List.of(""), List.of(new TopicPartition("t", 0)));
-        assertEquals(Errors.INVALID_GROUP_ID.code(), v1.data().topics().get(0).partitions().get(0).errorCode());
+        assertEquals(Errors.NONE.code(), v1.data().topics().get(0).partitions().get(0).errorCode());
+        assertEquals(11, v1.data().topics().get(0).partitions().get(0).committedOffset());
         for (short v = 2; v <= 7; v++) {
             OffsetFetchResponse response = fetchOffsets(v, List.of(""), List.of(new TopicPartition("t", 0)));
-            assertEquals(Errors.INVALID_GROUP_ID.code(), response.data().errorCode(), "v" + v);
+            assertEquals(Errors.NONE.code(), response.data().errorCode(), "v" + v);
+            assertEquals(11, response.data().topics().get(0).partitions().get(0).committedOffset(), "v" + v);
         }
-        assertEquals(Errors.INVALID_GROUP_ID.code(), fetchOffsets((short) 8, List.of(""),
-                List.of(new TopicPartition("t", 0))).group("").errorCode());
+        assertEquals(11, partitionOf(fetchOffsets((short) 8, List.of(""), List.of(new TopicPartition("t", 0)))
+                .group(""), "t", 0).committedOffset());
     }
 
     @Test

@@ -79,6 +79,7 @@ public final class GroupCoordinatorService implements AutoCloseable {
         this.scheduler = new ThreadScheduler(1, "fjord-group-coordinator");
         this.coordinator = new GroupCoordinator(config.groupCoordinatorConfig(), Time.SYSTEM, scheduler,
                 new OffsetsTopicLog(metadata, partitions, Time.SYSTEM));
+        coordinator.start();
         partitions.addImageListener(this::onImage);
     }
 
