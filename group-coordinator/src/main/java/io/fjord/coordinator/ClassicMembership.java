@@ -456,6 +456,9 @@ final class ClassicMembership {
             return CompletableFuture.completedFuture(ErrorCode.INVALID_GROUP_ID);
         }
         ErrorCode notServed = loads.coordinatorError(groupId);
+        if (notServed == ErrorCode.COORDINATOR_LOAD_IN_PROGRESS) {
+            return CompletableFuture.completedFuture(ErrorCode.NONE);
+        }
         if (notServed != ErrorCode.NONE) {
             return CompletableFuture.completedFuture(notServed);
         }

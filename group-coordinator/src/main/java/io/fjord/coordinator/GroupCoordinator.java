@@ -116,8 +116,24 @@ public final class GroupCoordinator {
      * The {@code __consumer_offsets} partition that stores {@code groupId}, as Kafka computes it: the absolute value
      * of {@code hashCode} (Integer.MIN_VALUE maps to 0) modulo the partition count.
      */
-    public int partitionFor(String groupId) {
+    public synchronized int partitionFor(String groupId) {
         return loads.partitionFor(groupId);
+    }
+
+    /** The number of {@code __consumer_offsets} partitions groups are placed on. */
+    public synchronized int partitionCount() {
+        return loads.partitionCount();
+    }
+
+    /**
+     * Places groups on {@code count} partitions from now on (initially offsets.topic.num.partitions): Kafka places
+     * them by the existing {@code __consumer_offsets} topic's partition count. Only before any partition is loading
+     * or loaded, since it moves every group.
+     *
+     * @throws IllegalStateException when a partition is loading or loaded and {@code count} differs
+     */
+    public synchronized void setPartitionCount(int count) {
+        loads.setPartitionCount(count);
     }
 
     /** NONE when this coordinator serves {@code groupId}, else NOT_COORDINATOR or COORDINATOR_LOAD_IN_PROGRESS. */
@@ -129,6 +145,7 @@ public final class GroupCoordinator {
      * Marks {@code partition} as loading: its groups answer COORDINATOR_LOAD_IN_PROGRESS until {@link #completeLoad}.
      * A partition loaded before is unloaded first, so the load starts from nothing.
      *
+     * @throws IllegalArgumentException when {@code partition} is not below {@link #partitionCount()}
      * @return the epoch of this load; {@link #replay} and {@link #completeLoad} take it, and do nothing once another
      *         load of the partition began or it was unloaded, so a loader left over from an earlier leadership can
      *         neither roll state back nor complete a load that is not its own
@@ -338,7 +355,8 @@ public final class GroupCoordinator {
                 && (group.isInState(GroupState.STABLE) || group.isInState(GroupState.PREPARING_REBALANCE))) {
             membership.scheduleHeartbeatExpiry(group, group.member(request.memberId()));
         }
-        GroupOffsets.CommitPlan plan = offsets.planCommit(groupId, request.offsets(), time.milliseconds());
+        GroupOffsets.CommitPlan plan = offsets.planCommit(groupId, request.offsets(), request.retentionTimeMs(),
+                time.milliseconds());
         Map<TopicPartitionRef, ErrorCode> errors = plan.errors();
         Map<TopicPartitionRef, CoordinatorRecord> records = plan.records();
         if (records.isEmpty()) {

@@ -33,9 +33,11 @@ final class GroupOffsets {
     /**
      * The records of a commit at {@code nowMs}: a partition whose metadata is longer than
      * {@code offset.metadata.max.bytes} gets OFFSET_METADATA_TOO_LARGE and no record; null metadata is stored as "".
-     * The last entry of a partition named twice wins.
+     * The last entry of a partition named twice wins. A {@code retentionTimeMs} other than -1 stores the expire
+     * timestamp {@code nowMs + retentionTimeMs} with each offset (a version 1 value), which retention obeys.
      */
-    CommitPlan planCommit(String groupId, List<CommitRequest.Offset> offsets, long nowMs) {
+    CommitPlan planCommit(String groupId, List<CommitRequest.Offset> offsets, long retentionTimeMs, long nowMs) {
+        long expireTimestampMs = retentionTimeMs == -1 ? -1 : nowMs + retentionTimeMs;
         Map<TopicPartitionRef, ErrorCode> errors = new LinkedHashMap<>();
         Map<TopicPartitionRef, CoordinatorRecord> records = new LinkedHashMap<>();
         for (CommitRequest.Offset o : offsets) {
@@ -47,7 +49,8 @@ final class GroupOffsets {
             }
             errors.remove(o.partition());
             records.put(o.partition(), new CoordinatorRecord(OffsetsTopicFormat.offsetKey(groupId, o.partition()),
-                    OffsetsTopicFormat.offsetValue(new CommittedOffset(o.offset(), o.leaderEpoch(), metadata, nowMs))));
+                    OffsetsTopicFormat.offsetValue(new CommittedOffset(o.offset(), o.leaderEpoch(), metadata, nowMs),
+                            expireTimestampMs)));
         }
         return new CommitPlan(errors, records);
     }

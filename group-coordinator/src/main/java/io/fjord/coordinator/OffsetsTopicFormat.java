@@ -90,6 +90,23 @@ public final class OffsetsTopicFormat {
         return w.bytes();
     }
 
+    /**
+     * Version 1 (offset, metadata, commit timestamp, expire timestamp) when {@code expireTimestampMs} is not -1, as
+     * Kafka writes a commit that carried a retention time (the leader epoch is not stored then); else version 3.
+     */
+    public static byte[] offsetValue(CommittedOffset offset, long expireTimestampMs) {
+        if (expireTimestampMs == -1) {
+            return offsetValue(offset);
+        }
+        Writer w = new Writer();
+        w.int16((short) 1);
+        w.int64(offset.offset());
+        w.string(offset.metadata() == null ? "" : offset.metadata(), false);
+        w.int64(offset.commitTimestampMs());
+        w.int64(expireTimestampMs);
+        return w.bytes();
+    }
+
     /** Version 3; a null protocol type is written as the empty string. */
     public static byte[] groupValue(GroupMetadata group) {
         Writer w = new Writer();

@@ -20,12 +20,28 @@ final class PartitionLoads {
     private record Load(State state, long epoch) {
     }
 
-    private final int partitionCount;
+    private int partitionCount;
     private final Map<Integer, Load> loads = new HashMap<>();
     private long lastEpoch;
 
     PartitionLoads(int partitionCount) {
         this.partitionCount = partitionCount;
+    }
+
+    int partitionCount() {
+        return partitionCount;
+    }
+
+    /** Changes the partition count; only while no partition is loading or loaded, since it moves every group. */
+    void setPartitionCount(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("partition count " + count);
+        }
+        if (count != partitionCount && !loads.isEmpty()) {
+            throw new IllegalStateException("cannot change the partition count from " + partitionCount + " to "
+                    + count + " while partitions " + loads.keySet() + " are served");
+        }
+        partitionCount = count;
     }
 
     /** Kafka's rule: the absolute value of the hash (Integer.MIN_VALUE maps to 0) modulo the partition count. */
@@ -38,8 +54,16 @@ final class PartitionLoads {
         return loads.containsKey(partition);
     }
 
-    /** Starts a load of {@code partition} (which must not be served) and returns its epoch. */
+    /**
+     * Starts a load of {@code partition} (which must not be served) and returns its epoch.
+     *
+     * @throws IllegalArgumentException when no group maps to {@code partition}
+     */
     long beginLoad(int partition) {
+        if (partition < 0 || partition >= partitionCount) {
+            throw new IllegalArgumentException("partition " + partition + " is outside the " + partitionCount
+                    + " partitions groups are placed on");
+        }
         long epoch = ++lastEpoch;
         loads.put(partition, new Load(State.LOADING, epoch));
         return epoch;

@@ -23,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Group metadata writes, replay at load, load/unload states and offset retention. */
@@ -79,7 +80,8 @@ class GroupPersistenceTest {
     private void assertEntryPointsAnswer(ErrorCode error) {
         assertEquals(error, coordinator.joinGroup(join("g", "", null, subscription("orders"))).join().error());
         assertEquals(error, coordinator.syncGroup(new SyncRequest("g", 1, "m", null, null, null, Map.of())).join().error());
-        assertEquals(error, coordinator.heartbeat("g", "m", null, 1).join());
+        assertEquals(error == ErrorCode.COORDINATOR_LOAD_IN_PROGRESS ? ErrorCode.NONE : error,
+                coordinator.heartbeat("g", "m", null, 1).join(), "a heartbeat during the load is answered NONE");
         assertEquals(error, coordinator.leaveGroup(new LeaveRequest("g", List.of(new LeaveRequest.Member("m", null))))
                 .join().error());
         assertEquals(error, f.commit("g", "", -1, ORDERS_0, 1, "").errors().get(ORDERS_0));
@@ -462,5 +464,62 @@ class GroupPersistenceTest {
         assertEquals(8, f.fetched("old", ORDERS_0).offset());
         f.time.advance(CHECK_MS);
         assertNull(f.fetched("old", ORDERS_0));
+    }
+
+    @Test
+    void heartbeatWhileTheGroupsPartitionLoadsAnswersNoneAsKafka() {
+        int p = coordinator.partitionFor("g");
+        long load = coordinator.beginLoad(p);
+
+        assertEquals(ErrorCode.NONE, coordinator.heartbeat("g", "unknown-member", null, 7).join());
+
+        coordinator.completeLoad(p, load);
+        assertEquals(ErrorCode.UNKNOWN_MEMBER_ID, coordinator.heartbeat("g", "unknown-member", null, 7).join());
+    }
+
+    @Test
+    void commitWithARetentionTimeWritesAVersionOneValueThatExpiresAtCommitTimePlusIt() {
+        f.loadAll();
+        long committedAt = f.time.milliseconds();
+        CommitResult result = coordinator.commitOffsets(new CommitRequest("g", "", null, -1,
+                List.of(new CommitRequest.Offset(ORDERS_0, 5, 2, "m")), 2 * CHECK_MS)).join();
+        assertEquals(ErrorCode.NONE, result.errors().get(ORDERS_0));
+        byte[] value = f.log.written(coordinator.partitionFor("g")).get(0).value();
+        assertEquals(1, (value[0] << 8) | value[1], "value version");
+        OffsetsTopicFormat.OffsetValue decoded = OffsetsTopicFormat.decodeOffsetValue(value);
+        assertEquals(committedAt + 2 * CHECK_MS, decoded.expireTimestampMs());
+        assertEquals(5, decoded.offset().offset());
+        assertEquals("m", decoded.offset().metadata());
+
+        f.time.advance(CHECK_MS);
+        assertEquals(5, f.fetched("g", ORDERS_0).offset());
+        f.time.advance(CHECK_MS);
+
+        assertNull(f.fetched("g", ORDERS_0), "expired long before offsets.retention.minutes");
+        assertNull(coordinator.group("g"));
+    }
+
+    @Test
+    void commitWithoutARetentionTimeWritesVersionThreeAndKeepsTheRetentionSetting() {
+        f.loadAll();
+        f.commit("g", "", -1, ORDERS_0, 5, "");
+        byte[] value = f.log.written(coordinator.partitionFor("g")).get(0).value();
+        assertEquals(3, (value[0] << 8) | value[1]);
+        f.time.advance(RETENTION_MS - CHECK_MS);
+        assertEquals(5, f.fetched("g", ORDERS_0).offset());
+    }
+
+    @Test
+    void partitionCountCanChangeBeforeTheFirstLoadOnly() {
+        assertEquals(3, coordinator.partitionFor("g"), "103 mod 4");
+        coordinator.setPartitionCount(50);
+        assertEquals(50, coordinator.partitionCount());
+        assertEquals(12, coordinator.partitionFor("my-group"), "1906497762 mod 50");
+        coordinator.completeLoad(49, coordinator.beginLoad(49));
+
+        assertThrows(IllegalStateException.class, () -> coordinator.setPartitionCount(4));
+        coordinator.setPartitionCount(50);
+        assertThrows(IllegalArgumentException.class, () -> coordinator.beginLoad(50),
+                "no group maps to a partition beyond the count");
     }
 }
