@@ -42,6 +42,14 @@ public interface ApiHandler<Q extends ApiMessage> {
     /** A response that carries {@code error} for everything {@code request} asked for. */
     ApiMessage errorResponse(Q request, ErrorCode error);
 
+    /**
+     * As {@link #errorResponse(ApiMessage, ErrorCode)} for a request of {@code version}, for APIs whose error response
+     * differs by version; the dispatcher calls this one.
+     */
+    default ApiMessage errorResponse(Q request, ErrorCode error, short version) {
+        return errorResponse(request, error);
+    }
+
     /** The version the response to a request of {@code requestVersion} is written at. */
     default short responseVersion(short requestVersion) {
         return requestVersion;

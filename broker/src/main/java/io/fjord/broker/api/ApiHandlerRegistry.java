@@ -33,7 +33,7 @@ public final class ApiHandlerRegistry {
     public static ApiHandlerRegistry forBroker(BrokerFeatures features, BrokerMetadata metadata,
                                                PartitionManager partitions, GroupCoordinatorService groups) {
         ApiHandlerRegistry registry = forBroker(features);
-        registry.register(new MetadataHandler(metadata));
+        registry.register(new MetadataHandler(metadata, groups::offsetsTopicExists));
         registry.register(new DescribeClusterHandler(metadata));
         ConfigDescriber configs = partitions.configDescriber();
         ConfigChanges configChanges = new ConfigChanges(metadata, configs);

@@ -12,9 +12,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Answers DeleteGroups (API 42, v0-2) through the {@link GroupCoordinator}: one result per group named (a name given
- * twice is answered once, as Kafka), NONE once
- * the group's tombstones (group and offsets) are written, GROUP_ID_NOT_FOUND for an unknown group, NON_EMPTY_GROUP
- * while it has members, coordinator errors otherwise. Thread-safe.
+ * twice is answered once, as Kafka), NONE once the group's tombstones (group and offsets) are written,
+ * GROUP_ID_NOT_FOUND for an unknown group, NON_EMPTY_GROUP while it has members, coordinator errors otherwise.
+ * Thread-safe.
  */
 public final class DeleteGroupsHandler implements ApiHandler<DeleteGroupsRequest> {
     private final GroupCoordinator coordinator;

@@ -15,6 +15,7 @@ import io.fjord.protocol.message.FindCoordinatorResponse.Coordinator;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -24,13 +25,24 @@ import java.util.concurrent.CompletableFuture;
  * controller to create it and the answer is COORDINATOR_NOT_AVAILABLE (the client retries, as with Kafka); so is a
  * partition without a leader or a leader without an endpoint on this listener. Transaction and share coordinators
  * are not served: COORDINATOR_NOT_AVAILABLE with a message saying so. An unknown key type fails the request with
- * INVALID_REQUEST. Error messages follow Kafka: v1-3 "NONE" on success, v4+ none on success. Thread-safe; answers
- * at once.
+ * INVALID_REQUEST. Error messages follow Kafka: v1-3 "NONE" on success, v4+ none on success; an error carries the
+ * default message of Kafka's exception for its code ({@link #message}). Thread-safe; answers at once.
  */
 public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorRequest> {
     static final byte GROUP = 0;
     static final byte TRANSACTION = 1;
     static final byte SHARE = 2;
+
+    /** Kafka's default exception messages for the errors a FindCoordinator answer can carry. */
+    private static final Map<ErrorCode, String> MESSAGES = Map.of(
+            ErrorCode.COORDINATOR_NOT_AVAILABLE, "The coordinator is not available.",
+            ErrorCode.NOT_COORDINATOR, "This is not the correct coordinator.",
+            ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, "The coordinator is loading and hence can't process requests.",
+            ErrorCode.INVALID_REQUEST, "This most likely occurs because of a request being malformed by the client "
+                    + "library or the message was sent to an incompatible broker. See the broker logs for more details.",
+            ErrorCode.UNKNOWN_SERVER_ERROR, "The server experienced an unexpected error when processing the request.",
+            ErrorCode.UNSUPPORTED_VERSION, "The version of API is not supported.",
+            ErrorCode.GROUP_AUTHORIZATION_FAILED, "Group authorization failed.");
 
     private final BrokerMetadata metadata;
     private final GroupCoordinatorService groups;
@@ -78,13 +90,13 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
                     "Share groups are not supported by this broker: there is no share coordinator.");
         }
         if (!groups.offsetsTopicExists()) {
-            return error(key, ErrorCode.COORDINATOR_NOT_AVAILABLE, "The coordinator is not available.");
+            return error(key, ErrorCode.COORDINATOR_NOT_AVAILABLE, message(ErrorCode.COORDINATOR_NOT_AVAILABLE));
         }
         PartitionImage partition = groups.partitionOf(image, key == null ? "" : key);
         BrokerRegistration leader = partition == null ? null : image.brokers().get(partition.leader());
         MetadataRecord.Endpoint endpoint = leader == null ? null : MetadataHandler.endpoint(leader, listenerName);
         if (endpoint == null) {
-            return error(key, ErrorCode.COORDINATOR_NOT_AVAILABLE, "The coordinator is not available.");
+            return error(key, ErrorCode.COORDINATOR_NOT_AVAILABLE, message(ErrorCode.COORDINATOR_NOT_AVAILABLE));
         }
         return new Coordinator().setKey(key).setNodeId(leader.id()).setHost(endpoint.host()).setPort(endpoint.port())
                 .setErrorCode(ErrorCode.NONE.code()).setErrorMessage(ErrorCode.NONE.name());
@@ -95,13 +107,18 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
                 .setErrorCode(error.code()).setErrorMessage(message);
     }
 
+    /** The default message of Kafka's exception for {@code error} (the code's name for codes not listed). */
+    static String message(ErrorCode error) {
+        return MESSAGES.getOrDefault(error, error.name());
+    }
+
     @Override
     public FindCoordinatorResponse errorResponse(FindCoordinatorRequest request, ErrorCode error) {
         FindCoordinatorResponse response = new FindCoordinatorResponse().setErrorCode(error.code())
-                .setErrorMessage(error.name()).setNodeId(-1).setHost("").setPort(-1);
+                .setErrorMessage(message(error)).setNodeId(-1).setHost("").setPort(-1);
         List<Coordinator> coordinators = new ArrayList<>();
         for (String key : request.coordinatorKeys()) {
-            coordinators.add(error(key, error, error.name()));
+            coordinators.add(error(key, error, message(error)));
         }
         return response.setCoordinators(coordinators);
     }

@@ -67,10 +67,17 @@ public final class JoinGroupHandler implements ApiHandler<JoinGroupRequest> {
                 .setSkipAssignment(result.skipAssignment()).setMembers(members);
     }
 
+    /** Kafka's error answer: generation -1, member id and leader "", no members, protocol name "" (before v7). */
     @Override
     public JoinGroupResponse errorResponse(JoinGroupRequest request, ErrorCode error) {
         return new JoinGroupResponse().setErrorCode(error.code()).setGenerationId(-1).setProtocolType(null)
-                .setProtocolName("").setLeader("").setMemberId(request.memberId() == null ? "" : request.memberId())
-                .setMembers(List.of());
+                .setProtocolName("").setLeader("").setMemberId("").setMembers(List.of());
+    }
+
+    /** As Kafka: from v7, where it is nullable, the protocol name of an error answer is null. */
+    @Override
+    public JoinGroupResponse errorResponse(JoinGroupRequest request, ErrorCode error, short version) {
+        JoinGroupResponse response = errorResponse(request, error);
+        return version >= 7 ? response.setProtocolName(null) : response;
     }
 }

@@ -1,5 +1,6 @@
 package io.fjord.broker.api;
 
+import io.fjord.broker.group.OffsetsTopic;
 import io.fjord.broker.metadata.BrokerMetadata;
 import io.fjord.metadata.BrokerRegistration;
 import io.fjord.metadata.MetadataImage;
@@ -33,10 +34,12 @@ import java.util.concurrent.CompletableFuture;
  * <p>Missing topics: with auto-creation (the request's allowAutoTopicCreation and
  * auto.create.topics.enable) a valid name is created through the controller with num.partitions and
  * default.replication.factor and answered LEADER_NOT_AVAILABLE, as Kafka does (the client retries);
- * otherwise UNKNOWN_TOPIC_OR_PARTITION. Internal topics (__consumer_offsets, __transaction_state) are answered
- * LEADER_NOT_AVAILABLE but not created here: they need their coordinator's partition count and configs. Invalid names get INVALID_TOPIC_EXCEPTION, unknown topic ids
- * UNKNOWN_TOPIC_ID (as Kafka, a topic with a non-zero id is looked up by id and its name is ignored). Authorized-operation fields keep Kafka's "not requested" value (Integer.MIN_VALUE)
- * unless asked for; without an authorizer everything the resource type supports is allowed.
+ * otherwise UNKNOWN_TOPIC_OR_PARTITION. The internal topics are answered LEADER_NOT_AVAILABLE too, with their
+ * coordinator's partition count and configs: __consumer_offsets is created through the group coordinator's creation
+ * path (as FindCoordinator does, as Kafka does); __transaction_state is not created (no transaction coordinator yet).
+ * Invalid names get INVALID_TOPIC_EXCEPTION, unknown topic ids UNKNOWN_TOPIC_ID (as Kafka, a topic with a non-zero id
+ * is looked up by id and its name is ignored). Authorized-operation fields keep Kafka's "not requested" value
+ * (Integer.MIN_VALUE) unless asked for; without an authorizer everything the resource type supports is allowed.
  *
  * <p>Thread-safe and non-blocking: reads one image; auto-creation is not waited for.
  */
@@ -48,9 +51,12 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
     static final Set<String> INTERNAL_TOPICS = Set.of("__consumer_offsets", "__transaction_state");
 
     private final BrokerMetadata metadata;
+    private final Runnable createOffsetsTopic;
 
-    public MetadataHandler(BrokerMetadata metadata) {
+    /** {@code createOffsetsTopic} starts the creation of __consumer_offsets with the group coordinator's settings. */
+    public MetadataHandler(BrokerMetadata metadata, Runnable createOffsetsTopic) {
         this.metadata = metadata;
+        this.createOffsetsTopic = createOffsetsTopic;
     }
 
     static int bits(int... codes) {
@@ -115,7 +121,9 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
                     error = ErrorCode.INVALID_TOPIC_EXCEPTION;
                 } else if (autoCreate) {
                     error = ErrorCode.LEADER_NOT_AVAILABLE;
-                    if (!INTERNAL_TOPICS.contains(name)) {
+                    if (name.equals(OffsetsTopic.NAME)) {
+                        createOffsetsTopic.run();
+                    } else if (!INTERNAL_TOPICS.contains(name)) {
                         toCreate.add(name);
                     }
                 } else {

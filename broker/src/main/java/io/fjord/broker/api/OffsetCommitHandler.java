@@ -24,8 +24,9 @@ import java.util.concurrent.CompletableFuture;
  * the {@link GroupCoordinator}, which checks the member and generation (a commit with generation -1 and no member
  * comes from outside the group), the metadata size (OFFSET_METADATA_TOO_LARGE), and answers once the offsets are
  * written to {@code __consumer_offsets}; from v9 a commit with a generation to an unknown group is GROUP_ID_NOT_FOUND
- * (ILLEGAL_GENERATION before), as Kafka. v2-4's retention time is ignored (offsets.retention.minutes applies, as in
- * Kafka 4); v6+ carry the committed leader epoch, v7+ group.instance.id; v9's member epoch is the classic generation.
+ * (ILLEGAL_GENERATION before), as Kafka. v2-4's retention time is honoured as Kafka 4.1 does: other than -1 it gives
+ * the offsets an explicit expire timestamp (commit time plus it) that wins over offsets.retention.minutes; v6+ carry
+ * the committed leader epoch, v7+ group.instance.id; v9's member epoch is the classic generation.
  * The answer lists every partition asked for, in request order. Thread-safe.
  */
 public final class OffsetCommitHandler implements ApiHandler<OffsetCommitRequest> {
@@ -64,7 +65,8 @@ public final class OffsetCommitHandler implements ApiHandler<OffsetCommitRequest
             return CompletableFuture.completedFuture(response(request, early, Map.of()));
         }
         CommitRequest commit = new CommitRequest(request.groupId(), request.memberId(),
-                version >= 7 ? request.groupInstanceId() : null, request.generationIdOrMemberEpoch(), offsets);
+                version >= 7 ? request.groupInstanceId() : null, request.generationIdOrMemberEpoch(), offsets,
+                version <= 4 ? request.retentionTimeMs() : -1);
         return coordinator.commitOffsets(commit, version).thenApply(result -> response(request, early, result.errors()));
     }
 

@@ -21,9 +21,8 @@ import java.util.concurrent.CompletableFuture;
  * Answers OffsetDelete (API 47, v0) through the {@link GroupCoordinator}: partitions of topics the metadata image
  * does not know get UNKNOWN_TOPIC_OR_PARTITION here (as Kafka's broker decides, by topic only); the others are
  * deleted from the group (tombstones), or answered GROUP_SUBSCRIBED_TO_TOPIC while the group's members consume the
- * topic. A
- * group-level error (GROUP_ID_NOT_FOUND, NON_EMPTY_GROUP, coordinator errors) goes to the top-level error code with
- * the partitions left out, as Kafka answers. Thread-safe.
+ * topic. A group-level error (GROUP_ID_NOT_FOUND, NON_EMPTY_GROUP, coordinator errors) goes to the top-level error
+ * code with the partitions left out, as Kafka answers. Thread-safe.
  */
 public final class OffsetDeleteHandler implements ApiHandler<OffsetDeleteRequest> {
     private final BrokerMetadata metadata;

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Answers OffsetFetch (API 9, v1-9) from the {@link GroupCoordinator}: v1-7 one group, v8+ several groups, each
@@ -74,7 +75,7 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequest> 
             asks.add(ask);
             results.add(coordinator.fetchOffsets(ask.groupId(), ask.partitions(), requireStable)
                     .exceptionally(e -> FetchOffsetsResult.error(ErrorCode.forException(
-                            e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                            e instanceof CompletionException && e.getCause() != null
                                     ? e.getCause() : e))));
         }
         return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(ignored -> {

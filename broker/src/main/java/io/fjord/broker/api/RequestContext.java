@@ -2,6 +2,7 @@ package io.fjord.broker.api;
 
 import io.fjord.protocol.RequestHeader;
 
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
 /**
@@ -16,7 +17,7 @@ public record RequestContext(RequestHeader header, SocketAddress clientAddress, 
 
     /** The client's address as Kafka names it in group descriptions: "/" followed by the IP address. */
     public String clientHost() {
-        if (clientAddress instanceof java.net.InetSocketAddress inet && inet.getAddress() != null) {
+        if (clientAddress instanceof InetSocketAddress inet && inet.getAddress() != null) {
             return inet.getAddress().toString();
         }
         return String.valueOf(clientAddress);

@@ -86,7 +86,7 @@ public final class RequestDispatcher {
         } else {
             LOG.debug("Answering {} with {}: {}", context, error, failure.getMessage());
         }
-        ApiMessage response = handler.errorResponse(request, error);
+        ApiMessage response = handler.errorResponse(request, error, context.apiVersion());
         if (response == null) {
             throw new CloseConnectionException(error + " for a request that expects no response");
         }

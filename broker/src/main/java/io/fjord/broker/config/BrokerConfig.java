@@ -58,6 +58,7 @@ public final class BrokerConfig {
     public static final String OFFSETS_RETENTION_MINUTES = "offsets.retention.minutes";
     public static final String OFFSETS_RETENTION_CHECK_INTERVAL_MS = "offsets.retention.check.interval.ms";
     public static final String OFFSET_METADATA_MAX_BYTES = "offset.metadata.max.bytes";
+    public static final String OFFSETS_LOAD_BUFFER_SIZE = "offsets.load.buffer.size";
 
     /** What a broker started without a file uses: one node that is both broker and controller. */
     public static final Map<String, String> SINGLE_NODE_DEFAULTS = Map.of(
@@ -76,7 +77,7 @@ public final class BrokerConfig {
             DEFAULT_REPLICATION_FACTOR, AUTO_CREATE_TOPICS_ENABLE, GROUP_MIN_SESSION_TIMEOUT_MS,
             GROUP_MAX_SESSION_TIMEOUT_MS, GROUP_INITIAL_REBALANCE_DELAY_MS, GROUP_MAX_SIZE, OFFSETS_TOPIC_NUM_PARTITIONS,
             OFFSETS_TOPIC_REPLICATION_FACTOR, OFFSETS_TOPIC_SEGMENT_BYTES, OFFSETS_RETENTION_MINUTES,
-            OFFSETS_RETENTION_CHECK_INTERVAL_MS, OFFSET_METADATA_MAX_BYTES);
+            OFFSETS_RETENTION_CHECK_INTERVAL_MS, OFFSET_METADATA_MAX_BYTES, OFFSETS_LOAD_BUFFER_SIZE);
 
     /** One voter of controller.quorum.voters: {@code id@host:port}. */
     public record Voter(int nodeId, HostPort endpoint) {
@@ -100,6 +101,7 @@ public final class BrokerConfig {
     private final GroupCoordinatorConfig groupCoordinatorConfig;
     private final short offsetsTopicReplicationFactor;
     private final int offsetsTopicSegmentBytes;
+    private final int offsetsLoadBufferSize;
 
     private final Map<String, String> originals;
 
@@ -182,6 +184,7 @@ public final class BrokerConfig {
         }
         offsetsTopicReplicationFactor = (short) offsetsRf;
         offsetsTopicSegmentBytes = intValue(props, OFFSETS_TOPIC_SEGMENT_BYTES, "104857600", 1);
+        offsetsLoadBufferSize = intValue(props, OFFSETS_LOAD_BUFFER_SIZE, "5242880", 1);
     }
 
     /** The group.* and offsets.* settings with Kafka's defaults and lower bounds. */
@@ -426,5 +429,10 @@ public final class BrokerConfig {
     /** offsets.topic.segment.bytes: the segment.bytes of __consumer_offsets. */
     public int offsetsTopicSegmentBytes() {
         return offsetsTopicSegmentBytes;
+    }
+
+    /** offsets.load.buffer.size: the most bytes one read of a __consumer_offsets load takes (Kafka's 5242880). */
+    public int offsetsLoadBufferSize() {
+        return offsetsLoadBufferSize;
     }
 }

@@ -7,6 +7,7 @@ import io.fjord.coordinator.CoordinatorRecord;
 import io.fjord.coordinator.GroupCoordinator;
 import io.fjord.log.FileSlice;
 import io.fjord.log.PartitionLog;
+import io.fjord.log.Scheduler;
 import io.fjord.log.ThreadScheduler;
 import io.fjord.log.Time;
 import io.fjord.metadata.MetadataImage;
@@ -25,40 +26,52 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Runs this node's {@link GroupCoordinator}: its timers ({@link ThreadScheduler}, system {@link Time}), its log
- * ({@link OffsetsTopicLog}), the creation of {@code __consumer_offsets} on first use, and the load and unload of
- * the topic's partitions as this node gains and loses their leadership.
+ * Runs this node's {@link GroupCoordinator}: its timers (a {@link Scheduler}, by default a {@link ThreadScheduler}
+ * on system {@link Time}), its log ({@link OffsetsTopicLog}), the creation of {@code __consumer_offsets} on first use,
+ * and the load and unload of the topic's partitions as this node gains and loses their leadership.
  *
  * <p>Leadership follows the metadata image through {@link PartitionManager#addImageListener} (after the logs were
  * brought in step with an image, on the image follower thread). A partition newly led (or led again after the
  * topic was re-created) is marked loading ({@link GroupCoordinator#beginLoad}), then read from its log start to its
- * log end on the partition's I/O executor (the key its appends use, so no append is missed or replayed twice):
- * every record of every non-control batch goes to {@link GroupCoordinator#replay} in offset order, then
- * {@link GroupCoordinator#completeLoad}. A partition no longer led, or of a deleted topic, is unloaded. A start on
- * existing logs loads every led partition the same way, since the first image is news to this object. Groups are
- * placed by offsets.topic.num.partitions; if the existing topic has another count (the setting changed after it was
- * created), a WARN says so once (Kafka places groups by the existing topic's count).
+ * log end on this service's single loader thread, as Kafka has one, so loads never hold up the shared I/O executors
+ * that produce uses: the load is handed to the loader from the partition's I/O executor (the key its appends use),
+ * so it starts after every append queued before it and no append is missed or replayed twice. Reads take at most
+ * offsets.load.buffer.size bytes (Kafka's key and default, 5242880) at a time; every record of every non-control
+ * batch goes to {@link GroupCoordinator#replay} in offset order, then {@link GroupCoordinator#completeLoad}. A
+ * partition no longer led, or of a deleted topic, is unloaded. A start on existing logs loads every led partition
+ * the same way, since the first image is news to this object.
+ *
+ * <p>Groups are placed, as with Kafka, by the partition count of the existing topic, falling back to
+ * offsets.topic.num.partitions: the count is set on the coordinator whenever no partition is loaded here (the topic's
+ * first appearance, or after it was deleted and re-created), with a WARN when it differs from the setting. A led
+ * partition the coordinator cannot map (added later) is never loaded.
+ *
+ * <p>{@link #close()} unloads every partition before it stops the scheduler and the loader, so appends that complete
+ * while the logs close answer NOT_COORDINATOR instead of arming timers on a stopped scheduler.
  *
  * <p>Thread-safety: the led partitions are guarded by this object; the coordinator is itself a monitor.
  */
 public final class GroupCoordinatorService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCoordinatorService.class);
-    private static final int LOAD_READ_BYTES = 4 * 1024 * 1024;
 
     private final BrokerConfig config;
     private final BrokerMetadata metadata;
     private final PartitionManager partitions;
-    private final ThreadScheduler scheduler;
+    private final Scheduler scheduler;
     private final GroupCoordinator coordinator;
+    private final ExecutorService loader;
+    private final int loadBufferBytes;
     private final AtomicBoolean creatingTopic = new AtomicBoolean();
-    private final AtomicBoolean warnedPartitionCount = new AtomicBoolean();
     /** The last reason the topic could not be created: clients retry FindCoordinator, so each reason is a WARN once. */
     private final AtomicReference<String> lastCreateError = new AtomicReference<>();
     /** The partitions loaded or loading here, with the topic id they were loaded for (guarded by this). */
@@ -73,12 +86,24 @@ public final class GroupCoordinatorService implements AutoCloseable {
     }
 
     public GroupCoordinatorService(BrokerConfig config, BrokerMetadata metadata, PartitionManager partitions) {
+        this(config, metadata, partitions, Time.SYSTEM, new ThreadScheduler(1, "fjord-group-coordinator"));
+    }
+
+    /** As the public constructor with the coordinator's clock and timers injected; closing this closes {@code scheduler}. */
+    GroupCoordinatorService(BrokerConfig config, BrokerMetadata metadata, PartitionManager partitions, Time time,
+                            Scheduler scheduler) {
         this.config = config;
         this.metadata = metadata;
         this.partitions = partitions;
-        this.scheduler = new ThreadScheduler(1, "fjord-group-coordinator");
-        this.coordinator = new GroupCoordinator(config.groupCoordinatorConfig(), Time.SYSTEM, scheduler,
-                new OffsetsTopicLog(metadata, partitions, Time.SYSTEM));
+        this.scheduler = scheduler;
+        this.loadBufferBytes = config.offsetsLoadBufferSize();
+        this.loader = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "fjord-group-coordinator-loader");
+            t.setDaemon(true);
+            return t;
+        });
+        this.coordinator = new GroupCoordinator(config.groupCoordinatorConfig(), time, scheduler,
+                new OffsetsTopicLog(metadata, partitions, time));
         coordinator.start();
         partitions.addImageListener(this::onImage);
     }
@@ -126,13 +151,7 @@ public final class GroupCoordinatorService implements AutoCloseable {
 
     void onImage(MetadataImage image) {
         TopicImage topic = image.topic(OffsetsTopic.NAME);
-        int configured = config.groupCoordinatorConfig().offsetsTopicNumPartitions();
-        if (topic != null && topic.partitionCount() != configured && warnedPartitionCount.compareAndSet(false, true)) {
-            LOG.warn("{} has {} partitions but offsets.topic.num.partitions is {}: groups are placed by the setting, "
-                    + "and those mapped to missing partitions get COORDINATOR_NOT_AVAILABLE", OffsetsTopic.NAME,
-                    topic.partitionCount(), configured);
-        }
-        Set<Integer> ledNow = new HashSet<>();
+        Set<Integer> ledNow = new TreeSet<>();
         if (topic != null) {
             for (PartitionImage p : topic.partitions().values()) {
                 if (p.leader() == metadata.nodeId()) {
@@ -152,12 +171,20 @@ public final class GroupCoordinatorService implements AutoCloseable {
                     coordinator.unload(p);
                 }
             }
+            if (topic != null && led.isEmpty()) {
+                placeGroupsBy(topic.partitionCount());
+            }
             for (int p : ledNow) {
                 if (!led.containsKey(p)) {
+                    if (p >= coordinator.partitionCount()) {
+                        LOG.debug("Not loading {}-{}: groups are placed on {} partitions", OffsetsTopic.NAME, p,
+                                coordinator.partitionCount());
+                        continue;
+                    }
                     Load load = new Load(topic.id(), p, coordinator.beginLoad(p));
                     led.put(p, load);
                     try {
-                        partitions.ioExecutor(OffsetsTopicLog.ioKey(p)).execute(() -> load(load));
+                        partitions.ioExecutor(OffsetsTopicLog.ioKey(p)).execute(() -> startLoad(load));
                     } catch (RuntimeException e) {
                         LOG.debug("Not loading {}-{}: {}", OffsetsTopic.NAME, p, e.toString());
                     }
@@ -166,11 +193,33 @@ public final class GroupCoordinatorService implements AutoCloseable {
         }
     }
 
+    /** Sets the coordinator's partition count to the topic's; called while no partition is loaded here. */
+    private void placeGroupsBy(int topicPartitions) {
+        if (topicPartitions < 1 || topicPartitions == coordinator.partitionCount()) {
+            return;
+        }
+        int configured = config.groupCoordinatorConfig().offsetsTopicNumPartitions();
+        if (topicPartitions != configured) {
+            LOG.warn("{} has {} partitions but offsets.topic.num.partitions is {}: groups are placed by the topic's "
+                    + "count, as with Kafka", OffsetsTopic.NAME, topicPartitions, configured);
+        }
+        coordinator.setPartitionCount(topicPartitions);
+    }
+
+    /** On the partition's I/O executor, after the appends queued before the load: hands it to the loader. */
+    private void startLoad(Load load) {
+        try {
+            loader.execute(() -> load(load));
+        } catch (RuntimeException e) {
+            LOG.debug("Not loading {}-{}: {}", OffsetsTopic.NAME, load.partition(), e.toString());
+        }
+    }
+
     private synchronized boolean isCurrent(Load load) {
         return !closed && led.get(load.partition()) == load;
     }
 
-    /** Replays partition {@code load.partition()} from its log start to its end; runs on its I/O executor. */
+    /** Replays partition {@code load.partition()} from its log start to its end; runs on the loader thread. */
     private void load(Load load) {
         int p = load.partition();
         long start = System.nanoTime();
@@ -183,7 +232,7 @@ public final class GroupCoordinatorService implements AutoCloseable {
             long offset = log.logStartOffset();
             long end = log.logEndOffset();
             while (offset < end && isCurrent(load)) {
-                FileSlice slice = log.read(offset, LOAD_READ_BYTES, end, true);
+                FileSlice slice = log.read(offset, loadBufferBytes, end, true);
                 if (slice.isEmpty()) {
                     break;
                 }
@@ -242,6 +291,16 @@ public final class GroupCoordinatorService implements AutoCloseable {
                 return;
             }
             closed = true;
+            for (int p : new TreeSet<>(led.keySet())) {
+                coordinator.unload(p);
+            }
+            led.clear();
+        }
+        loader.shutdownNow();
+        try {
+            loader.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         scheduler.close();
     }

@@ -30,7 +30,7 @@ import java.util.concurrent.RejectedExecutionException;
  *
  * <p>Ordering and threads: the append of partition p runs on {@link PartitionManager#ioExecutor(Object)} keyed by
  * the partition ({@link #ioKey}), so appends of one partition reach the log in call order and never run on a
- * Netty event loop; the partition's load ({@link OffsetsTopicLoader}) uses the same key, so it sees every append
+ * Netty event loop; the partition's load ({@link GroupCoordinatorService}) starts from the same key, so it sees every append
  * made before it. The future completes on that I/O thread once the batch is committed: on a single node right
  * after the local append ({@link #committed}, where replication's high watermark will plug in).
  *

@@ -180,6 +180,13 @@ class OffsetsTopicLogTest {
         }
     }
 
+    /**
+     * The partition asked for does not exist rather than being led by another node: {@link OffsetsTopicLog} reads the
+     * live image of {@code BrokerMetadata}, and on this one-node cluster the controller elects
+     * only registered brokers, so no partition can be led elsewhere. Both cases take the same check (no partition, or
+     * a leader other than this node); the move of leadership to another node is covered against the coordinator in
+     * {@link GroupCoordinatorServiceTest} with a hand-made image.
+     */
     @Test
     @Timeout(60)
     void anAppendToAPartitionThisNodeDoesNotLeadFailsWithNotCoordinator() throws Exception {
