@@ -314,6 +314,29 @@ class GroupRequestsIT {
     }
 
     @Test
+    @Timeout(60)
+    void metadataAskingForTheOffsetsTopicWithAutoCreationCreatesItWithTheCoordinatorsSettings() throws Exception {
+        MetadataRequestData ask = new MetadataRequestData().setAllowAutoTopicCreation(true)
+                .setTopics(List.of(new MetadataRequestData.MetadataRequestTopic().setName("__consumer_offsets")));
+        MetadataResponse answer = broker.raw().send(new MetadataRequest.Builder(ask).build((short) 12));
+        MetadataResponseTopic first = answer.data().topics().find("__consumer_offsets");
+        assertEquals(Errors.LEADER_NOT_AVAILABLE.code(), first.errorCode());
+        assertTrue(first.isInternal());
+
+        long deadline = System.currentTimeMillis() + 30_000;
+        MetadataResponseTopic offsets = first;
+        while (offsets.errorCode() != Errors.NONE.code()) {
+            assertTrue(System.currentTimeMillis() < deadline, "__consumer_offsets was not created: "
+                    + Errors.forCode(offsets.errorCode()));
+            Thread.sleep(50);
+            answer = broker.raw().send(new MetadataRequest.Builder(ask).build((short) 12));
+            offsets = answer.data().topics().find("__consumer_offsets");
+        }
+        assertTrue(offsets.isInternal());
+        assertEquals(OFFSETS_PARTITIONS, offsets.partitions().size());
+    }
+
+    @Test
     @Timeout(180)
     void aFullGroupCycleWorksAtEveryVersion() throws Exception {
         for (short v = 0; v <= 9; v++) {
