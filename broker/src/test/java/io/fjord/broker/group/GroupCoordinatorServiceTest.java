@@ -265,4 +265,19 @@ class GroupCoordinatorServiceTest {
         assertEquals(ErrorCode.NOT_COORDINATOR, coordinator.commitOffsets(new CommitRequest("g", "", null, -1,
                 List.of(new CommitRequest.Offset(T0, 1, -1, "")))).get(10, TimeUnit.SECONDS).errors().get(T0));
     }
+
+    @Test
+    @Timeout(60)
+    void aPartitionAddedAfterTheGroupsWerePlacedIsNeverLoaded() throws Exception {
+        MetadataImage led = awaitLoadedOffsetsTopic("g");
+        TopicImage topic = led.topic(OffsetsTopic.NAME);
+        MetadataImage grown = new MetadataDelta(led).replayAll(List.of(new MetadataRecord.PartitionRecord(
+                topic.id(), 2, List.of(1), List.of(1), 1, 0, 0))).apply(led.offset() + 1);
+        assertEquals(3, grown.topic(OffsetsTopic.NAME).partitionCount());
+
+        server.groupCoordinator().onImage(grown);
+
+        assertEquals(2, server.groupCoordinator().coordinator().partitionCount());
+        assertEquals(ErrorCode.NONE, fetch("g").error());
+    }
 }
