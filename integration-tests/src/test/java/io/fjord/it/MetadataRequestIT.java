@@ -128,7 +128,8 @@ class MetadataRequestIT {
         MetadataResponseData internal = metadata((short) 12, List.of("__consumer_offsets"), true);
         assertEquals(Errors.LEADER_NOT_AVAILABLE.code(), internal.topics().find("__consumer_offsets").errorCode());
         assertTrue(internal.topics().find("__consumer_offsets").isInternal());
-        assertEquals(null, broker.server().metadata().image().topic("__consumer_offsets"));
+        Await.until(() -> broker.server().metadata().image().topic("__consumer_offsets") != null,
+                "__consumer_offsets created by the Metadata request that asked for it");
 
         MetadataResponseData bad = metadata((short) 12, List.of("bad name"), true);
         assertEquals(Errors.INVALID_TOPIC_EXCEPTION.code(), bad.topics().find("bad name").errorCode());
