@@ -326,6 +326,11 @@ public final class PartitionManager implements AutoCloseable {
         return true;
     }
 
+    /** Runs {@code task} on the image follower after the images queued before it; lets tests hold the follower back. */
+    void runOnImageFollower(Runnable task) {
+        imageFollower.execute(task);
+    }
+
     /** Creates logs for led partitions and deletes logs of topics no longer in the image; called on the apply thread, done on the image follower. */
     private void onImage(MetadataImage image) {
         LogManager m = logManager;
@@ -339,7 +344,14 @@ public final class PartitionManager implements AutoCloseable {
         }
     }
 
-    private synchronized void reconcile(LogManager m, MetadataImage image) {
+    /**
+     * Brings the logs in step with {@code image} or, when the live image has moved past it, with the live image: a
+     * request thread may already have created the log of a partition that only the newer image has (see
+     * {@link #leaderLog}), and reconciling an older image would delete that log, acknowledged records included.
+     */
+    private synchronized void reconcile(LogManager m, MetadataImage queued) {
+        MetadataImage live = metadata.image();
+        MetadataImage image = live != null && live.offset() > queued.offset() ? live : queued;
         if (closed || (reconciled != null && image.offset() <= reconciled.offset())) {
             return;
         }
