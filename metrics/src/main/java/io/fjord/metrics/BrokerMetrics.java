@@ -57,6 +57,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class BrokerMetrics implements AutoCloseable {
 
+    /** The Content-Type of {@link #scrape()}'s text (Prometheus text format 0.0.4). */
+    public static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
     private static final Logger log = LoggerFactory.getLogger(BrokerMetrics.class);
     private static final BrokerMetrics NOOP = new BrokerMetrics(false, false, Clock.SYSTEM);
 
@@ -309,7 +312,7 @@ public final class BrokerMetrics implements AutoCloseable {
     private static List<Tag> tags(KafkaMetricName name) {
         List<Tag> tags = new ArrayList<>(name.tags().size());
         for (Map.Entry<String, String> tag : name.tags()) {
-            tags.add(Tag.of(tag.getKey(), tag.getValue()));
+            tags.add(Tag.of(name.prometheusLabel(tag.getKey()), tag.getValue()));
         }
         return tags;
     }

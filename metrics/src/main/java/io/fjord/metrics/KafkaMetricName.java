@@ -98,13 +98,35 @@ public record KafkaMetricName(String domain, String type, String name, List<Map.
         }
     }
 
-    /** The Micrometer meter name; the Prometheus naming convention turns '.' into '_' (and adds _total to counters). */
+    /**
+     * The Micrometer meter name; the Prometheus naming convention turns '.' into '_', other characters outside
+     * {@code [a-zA-Z0-9_:]} into '_', and adds {@code _total} to counters. The consumer-lag names
+     * ({@code kafka.server:type=ConsumerLag}) map to kafka_exporter's {@code kafka_consumergroup_lag} and
+     * {@code kafka_consumergroup_current_offset} instead, which Grafana users know.
+     */
     String micrometerName() {
+        if (isConsumerLag()) {
+            if (name.equals("Lag")) {
+                return "kafka.consumergroup.lag";
+            }
+            if (name.equals("CommittedOffset")) {
+                return "kafka.consumergroup.current_offset";
+            }
+        }
         String n = name;
         if (n.endsWith("PerSec") && n.length() > "PerSec".length()) {
             n = n.substring(0, n.length() - "PerSec".length());
         }
         return domain + "." + type.toLowerCase(Locale.ROOT) + "." + n.toLowerCase(Locale.ROOT);
+    }
+
+    /** The Prometheus label of tag {@code key}: the key itself, except kafka_exporter's "consumergroup" for lag. */
+    String prometheusLabel(String key) {
+        return isConsumerLag() && key.equals("group") ? "consumergroup" : key;
+    }
+
+    private boolean isConsumerLag() {
+        return domain.equals("kafka.server") && type.equals("ConsumerLag");
     }
 
     @Override

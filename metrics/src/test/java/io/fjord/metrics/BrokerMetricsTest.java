@@ -107,6 +107,35 @@ class BrokerMetricsTest {
     }
 
     @Test
+    void otherCharactersInNamesBecomeUnderscores() {
+        BrokerMetrics m = metrics(false);
+        m.gauge(KafkaMetricName.of("kafka.server", "group-coordinator-metrics", "group-count", "protocol", "classic"),
+                () -> 2);
+
+        assertTrue(m.scrape().contains("\nkafka_server_group_coordinator_metrics_group_count{protocol=\"classic\"} 2.0\n"),
+                m.scrape());
+    }
+
+    @Test
+    void consumerLagUsesKafkaExporterNamesInPrometheusAndOurJmxName() throws Exception {
+        BrokerMetrics m = metrics(true);
+        KafkaMetricName lag = KafkaMetricName.of("kafka.server", "ConsumerLag", "Lag",
+                "group", "g1", "topic", "t", "partition", "0");
+        KafkaMetricName committed = KafkaMetricName.of("kafka.server", "ConsumerLag", "CommittedOffset",
+                "group", "g1", "topic", "t", "partition", "0");
+        m.gauge(lag, () -> 17);
+        m.gauge(committed, () -> 83);
+
+        String text = m.scrape();
+
+        assertTrue(text.contains("\nkafka_consumergroup_lag{consumergroup=\"g1\",partition=\"0\",topic=\"t\"} 17.0\n"), text);
+        assertTrue(text.contains("\nkafka_consumergroup_current_offset{consumergroup=\"g1\",partition=\"0\",topic=\"t\"} 83.0\n"),
+                text);
+        assertEquals(17.0, SERVER.getAttribute(
+                new ObjectName("kafka.server:type=ConsumerLag,name=Lag,group=g1,topic=t,partition=0"), "Value"));
+    }
+
+    @Test
     void jvmAndProcessMetricsAreBound() {
         String text = metrics(false).scrape();
 
