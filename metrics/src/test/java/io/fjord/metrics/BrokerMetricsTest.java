@@ -319,6 +319,49 @@ class BrokerMetricsTest {
     }
 
     @Test
+    void afterCloseRegistrationsAreNoOpsAndCloseIsIdempotent() {
+        BrokerMetrics m = BrokerMetrics.create(true, true, clock);
+        m.close();
+
+        KafkaMeter meter = m.meter(MESSAGES_IN, "messages");
+        meter.mark();
+        m.close();
+
+        assertEquals(0, meter.count());
+        assertFalse(SERVER.isRegistered(MESSAGES_IN.objectName()));
+        assertEquals("", m.scrape());
+    }
+
+    @Test
+    void concurrentRecordsAreAllCounted() throws Exception {
+        BrokerMetrics m = metrics(true);
+        KafkaTimer timer = m.timer(TOTAL_TIME);
+        KafkaMeter meter = m.meter(MESSAGES_IN, "messages");
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int offset = t;
+            Thread th = new Thread(() -> {
+                for (int i = 1; i <= 10_000; i++) {
+                    timer.record(i + offset);
+                    meter.mark();
+                }
+            });
+            th.start();
+            threads.add(th);
+        }
+        for (Thread th : threads) {
+            th.join();
+        }
+        ObjectName on = TOTAL_TIME.objectName();
+
+        assertEquals(40_000L, timer.count());
+        assertEquals(40_000L, meter.count());
+        assertEquals(1.0, SERVER.getAttribute(on, "Min"));
+        assertEquals(10_003.0, SERVER.getAttribute(on, "Max"));
+        assertEquals((4 * 50_005_000.0 + 10_000 * 6) / 40_000, (Double) SERVER.getAttribute(on, "Mean"), 1e-9);
+    }
+
+    @Test
     void aSecondInstanceLeavesTheFirstInstancesMBeans() throws Exception {
         BrokerMetrics first = metrics(true);
         BrokerMetrics second = metrics(true);
