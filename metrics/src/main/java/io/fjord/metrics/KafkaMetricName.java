@@ -1,10 +1,13 @@
 package io.fjord.metrics;
 
+import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
@@ -37,6 +40,7 @@ public record KafkaMetricName(String domain, String type, String name, List<Map.
             throw new IllegalArgumentException("invalid JMX domain: " + domain);
         }
         List<Map.Entry<String, String>> copy = new ArrayList<>(tags == null ? 0 : tags.size());
+        Set<String> keys = new HashSet<>();
         if (tags != null) {
             for (Map.Entry<String, String> tag : tags) {
                 String key = tag.getKey();
@@ -44,10 +48,8 @@ public record KafkaMetricName(String domain, String type, String name, List<Map.
                 if (KEY_FORBIDDEN.matcher(key).find() || key.equals("type") || key.equals("name")) {
                     throw new IllegalArgumentException("invalid tag key: " + key);
                 }
-                for (Map.Entry<String, String> seen : copy) {
-                    if (seen.getKey().equals(key)) {
-                        throw new IllegalArgumentException("duplicate tag key: " + key);
-                    }
+                if (!keys.add(key)) {
+                    throw new IllegalArgumentException("duplicate tag key: " + key);
                 }
                 String value = tag.getValue();
                 if (value != null && !value.isEmpty()) {
@@ -66,7 +68,7 @@ public record KafkaMetricName(String domain, String type, String name, List<Map.
         List<Map.Entry<String, String>> tags = new ArrayList<>(tagKeyValues.length / 2);
         for (int i = 0; i < tagKeyValues.length; i += 2) {
             requireText(tagKeyValues[i], "tag key");
-            tags.add(new java.util.AbstractMap.SimpleImmutableEntry<>(tagKeyValues[i], tagKeyValues[i + 1]));
+            tags.add(new AbstractMap.SimpleImmutableEntry<>(tagKeyValues[i], tagKeyValues[i + 1]));
         }
         return new KafkaMetricName(domain, type, name, tags);
     }

@@ -77,6 +77,7 @@ class KafkaMetricNameTest {
         assertThrows(IllegalArgumentException.class, () -> KafkaMetricName.of("d:x", "T", "N"));
         assertThrows(IllegalArgumentException.class, () -> KafkaMetricName.of("d", "T", "N", "a=b", "v"));
         assertThrows(IllegalArgumentException.class, () -> KafkaMetricName.of("d", "T", "N", "k", "1", "k", "2"));
+        assertThrows(IllegalArgumentException.class, () -> KafkaMetricName.of("d", "T", "N", "k", "", "k", "2"));
         assertThrows(IllegalArgumentException.class, () -> KafkaMetricName.of("d", "T", "N", "name", "x"));
     }
 }
