@@ -1,0 +1,71 @@
+package io.fjord.benchmarks;
+
+import io.fjord.metrics.BrokerMetrics;
+import io.fjord.metrics.KafkaMeter;
+import io.fjord.metrics.KafkaMetricName;
+import io.fjord.metrics.KafkaTimer;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The hot-path cost of the metrics module: {@code mark} is one {@link KafkaMeter#mark(long)} (a LongAdder
+ * add), {@code record} one {@link KafkaTimer#recordNanos(long)} (Micrometer summary with client-side
+ * percentiles, plus min/max/sum of squares). {@code enabled=false} measures the no-op meters the broker gets
+ * with {@code metrics.enabled=false}. Two threads share each meter, as two Netty event loops do.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(1)
+@Threads(2)
+public class MetricsRecordBenchmark {
+
+    @Param({"true", "false"})
+    public boolean enabled;
+
+    private BrokerMetrics metrics;
+    private KafkaMeter meter;
+    private KafkaTimer timer;
+
+    @Setup
+    public void setUp() {
+        metrics = BrokerMetrics.create(enabled, false);
+        meter = metrics.meter(KafkaMetricName.of("kafka.server", "BrokerTopicMetrics", "MessagesInPerSec", "topic", "t"),
+                "messages");
+        timer = metrics.timer(KafkaMetricName.of("kafka.network", "RequestMetrics", "TotalTimeMs", "request", "Produce"));
+    }
+
+    @TearDown
+    public void tearDown() {
+        metrics.close();
+    }
+
+    @Benchmark
+    public void mark() {
+        meter.mark(10);
+    }
+
+    @State(Scope.Thread)
+    public static class Durations {
+        long next;
+    }
+
+    @Benchmark
+    public void record(Durations durations) {
+        timer.recordNanos(1_000_000 + (durations.next++ & 0xFFFFF));
+    }
+}

@@ -1,0 +1,328 @@
+package io.fjord.metrics;
+
+import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.DoubleSupplier;
+import java.util.function.Predicate;
+import javax.management.InstanceAlreadyExistsException;
+import javax.management.InstanceNotFoundException;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The broker's metrics: one Micrometer {@link PrometheusMeterRegistry} as the single instrumentation API, the
+ * Prometheus text from its {@link #scrape()}, and our own JMX exporter over the same meters: one MBean per
+ * {@link KafkaMetricName}, registered under Kafka's ObjectName in the platform MBeanServer with Kafka's
+ * attributes.
+ *
+ * <p>Each name is one of: a meter (Micrometer FunctionCounter over a LongAdder; Prometheus counter
+ * {@code <name>_total}), a timer (Micrometer DistributionSummary in ms; Prometheus summary with quantiles
+ * 0.5, 0.75, 0.95, 0.98, 0.99, 0.999, {@code _count}, {@code _sum}, {@code _max}) or a gauge.
+ *
+ * <p>Invariants: registration is idempotent (the same name returns the same instance until it is removed);
+ * a name keeps its kind (asking for a timer under a meter's name throws IllegalArgumentException); a gauge
+ * registered again keeps its series and takes the new supplier. When an MBean of the same ObjectName already
+ * exists in the platform server (another broker in the same JVM), the first one stays and this instance only
+ * exports to Prometheus; close() unregisters only the MBeans this instance registered.
+ * When disabled (metrics.enabled=false) every meter is a shared no-op, nothing is registered, and scrape()
+ * returns "". After close() registrations return no-ops.
+ *
+ * <p>Thread-safety: all methods are safe from any thread; registration is meant for setup (meters are looked up
+ * once and held), mark/record on the returned instances are the hot path.
+ */
+public final class BrokerMetrics implements AutoCloseable {
+
+    /** The Content-Type of {@link #scrape()}'s text (Prometheus text format 0.0.4). */
+    public static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private static final Logger log = LoggerFactory.getLogger(BrokerMetrics.class);
+    private static final BrokerMetrics NOOP = new BrokerMetrics(false, false, Clock.SYSTEM);
+
+    static final KafkaMeter NOOP_METER = new KafkaMeter() {
+        @Override
+        public void mark() {
+        }
+
+        @Override
+        public void mark(long n) {
+        }
+
+        @Override
+        public long count() {
+            return 0;
+        }
+    };
+
+    static final KafkaTimer NOOP_TIMER = new KafkaTimer() {
+        @Override
+        public void record(long millis) {
+        }
+
+        @Override
+        public void recordNanos(long nanos) {
+        }
+
+        @Override
+        public long count() {
+            return 0;
+        }
+    };
+
+    private record Registered(Object metric, Meter micrometer, ObjectName ownMBean) {
+    }
+
+    private final boolean enabled;
+    private final Clock clock;
+    private final MeterRegistry registry;
+    private final PrometheusMeterRegistry prometheus;
+    private final MBeanServer mbeanServer;
+    private final ConcurrentHashMap<KafkaMetricName, Registered> metrics = new ConcurrentHashMap<>();
+    private final List<AutoCloseable> binders = new ArrayList<>();
+    private volatile boolean closed;
+
+    private BrokerMetrics(boolean enabled, boolean jmx, Clock clock) {
+        this.enabled = enabled;
+        this.clock = clock;
+        if (enabled) {
+            prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(), clock);
+            registry = prometheus;
+            mbeanServer = jmx ? ManagementFactory.getPlatformMBeanServer() : null;
+        } else {
+            prometheus = null;
+            registry = new CompositeMeterRegistry(clock);
+            mbeanServer = null;
+        }
+    }
+
+    /** {@code enabled=false}: every meter is a no-op and scrape() is empty; {@code jmx}: export MBeans too. */
+    public static BrokerMetrics create(boolean enabled, boolean jmx) {
+        return create(enabled, jmx, Clock.SYSTEM);
+    }
+
+    /** As {@link #create(boolean, boolean)} with the clock that drives rates and windows (tests). */
+    public static BrokerMetrics create(boolean enabled, boolean jmx, Clock clock) {
+        if (!enabled) {
+            return new BrokerMetrics(false, false, clock);
+        }
+        BrokerMetrics metrics = new BrokerMetrics(true, jmx, clock);
+        metrics.bindJvmAndProcess();
+        return metrics;
+    }
+
+    public static BrokerMetrics noop() {
+        return NOOP;
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    private void bindJvmAndProcess() {
+        JvmGcMetrics gc = new JvmGcMetrics();
+        binders.add(gc);
+        for (MeterBinder binder : new MeterBinder[] {new JvmMemoryMetrics(), gc, new JvmThreadMetrics(),
+                new ClassLoaderMetrics(), new ProcessorMetrics(), new UptimeMetrics(), new FileDescriptorMetrics()}) {
+            binder.bindTo(prometheus);
+        }
+    }
+
+    /** The meter of {@code name} (JMX EventType {@code eventType}, e.g. "requests", "bytes", "messages"). */
+    public KafkaMeter meter(KafkaMetricName name, String eventType) {
+        if (!enabled || closed) {
+            return NOOP_METER;
+        }
+        Registered r = metrics.get(name);
+        if (r == null) {
+            r = metrics.computeIfAbsent(name, n -> registerMeter(n, eventType));
+        }
+        if (r.metric() instanceof RateMeter meter) {
+            return meter;
+        }
+        throw kindMismatch(name, "meter", r);
+    }
+
+    public KafkaTimer timer(KafkaMetricName name) {
+        if (!enabled || closed) {
+            return NOOP_TIMER;
+        }
+        Registered r = metrics.get(name);
+        if (r == null) {
+            r = metrics.computeIfAbsent(name, this::registerTimer);
+        }
+        if (r.metric() instanceof HistogramTimer timer) {
+            return timer;
+        }
+        throw kindMismatch(name, "timer", r);
+    }
+
+    /** A gauge read on every scrape/JMX read (JMX attribute "Value"); registering again replaces the supplier. */
+    public void gauge(KafkaMetricName name, DoubleSupplier value) {
+        if (!enabled || closed) {
+            return;
+        }
+        boolean[] created = {false};
+        Registered r = metrics.computeIfAbsent(name, n -> {
+            created[0] = true;
+            return registerGauge(n, value);
+        });
+        if (!(r.metric() instanceof GaugeHolder holder)) {
+            throw kindMismatch(name, "gauge", r);
+        }
+        if (!created[0]) {
+            holder.replace(value);
+        }
+    }
+
+    /** Unregisters {@code name} from Prometheus and JMX (e.g. a deleted topic's or partition's series). */
+    public void remove(KafkaMetricName name) {
+        Registered r = metrics.remove(name);
+        if (r != null) {
+            unregister(r);
+        }
+    }
+
+    public void removeMatching(Predicate<KafkaMetricName> p) {
+        for (KafkaMetricName name : metrics.keySet()) {
+            if (p.test(name)) {
+                remove(name);
+            }
+        }
+    }
+
+    /** Prometheus text format 0.0.4; "" when disabled. */
+    public String scrape() {
+        return prometheus == null || closed ? "" : prometheus.scrape();
+    }
+
+    /** The Micrometer registry (JVM/process binders are bound by create()); a no-op composite when disabled. */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Unregisters every MBean this instance registered, closes the binders and the registry. Idempotent. */
+    @Override
+    public void close() {
+        if (this == NOOP) {
+            return;
+        }
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        for (KafkaMetricName name : metrics.keySet()) {
+            remove(name);
+        }
+        for (AutoCloseable binder : binders) {
+            try {
+                binder.close();
+            } catch (Exception e) {
+                log.warn("Closing metrics binder {} failed", binder, e);
+            }
+        }
+        registry.close();
+    }
+
+    private Registered registerMeter(KafkaMetricName name, String eventType) {
+        RateMeter meter = new RateMeter(clock, eventType == null ? "" : eventType);
+        Meter micrometer = FunctionCounter.builder(name.micrometerName(), meter, RateMeter::countAsDouble)
+                .tags(tags(name))
+                .description(help(name))
+                .register(prometheus);
+        return new Registered(meter, micrometer, registerMBean(name, KafkaMBean.meter(meter)));
+    }
+
+    private Registered registerTimer(KafkaMetricName name) {
+        DistributionSummary summary = DistributionSummary.builder(name.micrometerName())
+                .tags(tags(name))
+                .description(help(name))
+                .publishPercentiles(HistogramTimer.QUANTILES)
+                .register(prometheus);
+        HistogramTimer timer = new HistogramTimer(summary);
+        return new Registered(timer, summary, registerMBean(name, KafkaMBean.histogram(timer)));
+    }
+
+    private Registered registerGauge(KafkaMetricName name, DoubleSupplier value) {
+        GaugeHolder holder = new GaugeHolder(value);
+        Meter micrometer = Gauge.builder(name.micrometerName(), holder, GaugeHolder::value)
+                .tags(tags(name))
+                .description(help(name))
+                .strongReference(true)
+                .register(prometheus);
+        return new Registered(holder, micrometer, registerMBean(name, KafkaMBean.gauge(holder)));
+    }
+
+    private ObjectName registerMBean(KafkaMetricName name, KafkaMBean bean) {
+        if (mbeanServer == null) {
+            return null;
+        }
+        ObjectName objectName = name.objectName();
+        try {
+            mbeanServer.registerMBean(bean, objectName);
+            return objectName;
+        } catch (InstanceAlreadyExistsException e) {
+            log.debug("MBean {} is already registered (another broker in this JVM); exporting it to Prometheus only",
+                    objectName);
+            return null;
+        } catch (JMException e) {
+            log.warn("Registering MBean {} failed", objectName, e);
+            return null;
+        }
+    }
+
+    private void unregister(Registered r) {
+        registry.remove(r.micrometer());
+        if (r.ownMBean() != null) {
+            try {
+                mbeanServer.unregisterMBean(r.ownMBean());
+            } catch (InstanceNotFoundException e) {
+                log.debug("MBean {} was already unregistered", r.ownMBean());
+            } catch (JMException e) {
+                log.warn("Unregistering MBean {} failed", r.ownMBean(), e);
+            }
+        }
+    }
+
+    private static List<Tag> tags(KafkaMetricName name) {
+        List<Tag> tags = new ArrayList<>(name.tags().size());
+        for (Map.Entry<String, String> tag : name.tags()) {
+            tags.add(Tag.of(name.prometheusLabel(tag.getKey()), tag.getValue()));
+        }
+        return tags;
+    }
+
+    private static String help(KafkaMetricName name) {
+        return name.domain() + ":type=" + name.type() + ",name=" + name.name();
+    }
+
+    private static IllegalArgumentException kindMismatch(KafkaMetricName name, String wanted, Registered r) {
+        String kind = r.metric() instanceof RateMeter ? "meter" : r.metric() instanceof HistogramTimer ? "timer" : "gauge";
+        return new IllegalArgumentException(name + " is registered as a " + kind + ", not a " + wanted);
+    }
+}
