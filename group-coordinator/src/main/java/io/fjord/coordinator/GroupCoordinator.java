@@ -270,7 +270,10 @@ public final class GroupCoordinator {
                     if (loads.loadedEpoch(partition) != loadEpoch) {
                         onDone.accept(ErrorCode.NOT_COORDINATOR);
                     } else if (failure != null) {
-                        onDone.accept(WriteErrors.map(failure));
+                        ErrorCode error = WriteErrors.map(failure);
+                        LOG.warn("Writing {} record(s) of group {} to __consumer_offsets partition {} failed, answered {}: {}",
+                                records.size(), groupId, partition, error, failure.toString());
+                        onDone.accept(error);
                     } else {
                         for (CoordinatorRecord record : records) {
                             apply(record, true);

@@ -3,6 +3,7 @@ package io.fjord.it;
 import io.fjord.it.RawGroups.Commit;
 import io.fjord.it.RawGroups.Member;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
@@ -36,8 +37,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * unknown group (Admin describe and delete, DescribeGroups v5/v6, Heartbeat, SyncGroup), an unknown member id and a
  * wrong generation on Heartbeat, SyncGroup and OffsetCommit, a JoinGroup whose protocol type or protocols do not
  * match the group's (INCONSISTENT_GROUP_PROTOCOL), a static member replaced by a new instance with the same
- * {@code group.instance.id} (FENCED_INSTANCE_ID), offset metadata over {@code offset.metadata.max.bytes} (4096)
- * and a commit for a topic that does not exist. None of them may touch offsets committed before: they are all
+ * {@code group.instance.id} (FENCED_INSTANCE_ID), member metadata too large for the group's record in
+ * {@code __consumer_offsets} (SyncGroup UNKNOWN_SERVER_ERROR, as Kafka maps MESSAGE_TOO_LARGE), offset metadata over
+ * {@code offset.metadata.max.bytes} (4096) and a commit for a topic that does not exist. None of them may touch offsets committed before: they are all
  * still there afterwards, and after a restart of the broker (the last test), which also keeps the groups' members.
  */
 @Timeout(120)
@@ -180,6 +182,35 @@ class GroupBadInputIT {
 
     @Test
     @Order(4)
+    void memberMetadataTooLargeForTheOffsetsTopicFailsTheSyncWithUnknownServerErrorAndKeepsCommittedOffsets()
+            throws Exception {
+        String group = "huge-member";
+        raw.awaitCoordinator(group);
+        assertEquals(Map.of(tp(0), Errors.NONE), raw.commit(group, -1, "", Map.of(tp(0), new Commit(4, "before"))));
+        // 1.2 MB of user data: the group's metadata record cannot fit __consumer_offsets' max.message.bytes (1048588)
+        ByteBuffer subscription = ConsumerProtocol.serializeSubscription(
+                new ConsumerPartitionAssignor.Subscription(List.of(TOPIC), ByteBuffer.allocate(1_200_000)));
+        byte[] metadata = new byte[subscription.remaining()];
+        subscription.get(metadata);
+
+        JoinGroupResponseData first = raw.join(group, "", null, "consumer", "range", metadata);
+        assertEquals(Errors.MEMBER_ID_REQUIRED.code(), first.errorCode());
+        JoinGroupResponseData joined = raw.join(group, first.memberId(), null, "consumer", "range", metadata);
+        assertEquals(Errors.NONE.code(), joined.errorCode());
+        assertEquals(joined.memberId(), joined.leader());
+        assertEquals(metadata.length, joined.members().get(0).metadata().length, "the leader sees the whole metadata");
+
+        SyncGroupResponseData synced = raw.sync(group, joined.generationId(), joined.memberId(),
+                Map.of(joined.memberId(), List.of(tp(0), tp(1))));
+
+        assertEquals(Errors.UNKNOWN_SERVER_ERROR.code(), synced.errorCode(), "Kafka's answer when the group record is too large");
+        assertEquals(Map.of(tp(0), new OffsetAndMetadata(4, "before")), committed(group));
+        assertTrue(raw.describe(group, (short) 5).groupState().matches("PreparingRebalance|Empty"),
+                "the failed write leaves the group rebalancing: " + raw.describe(group, (short) 5));
+    }
+
+    @Test
+    @Order(5)
     void oversizedMetadataAndUnknownTopicsAreRefusedPerPartitionAndOffsetsSurviveARestart() throws Exception {
         String group = "bad-metadata";
         raw.awaitCoordinator(group);

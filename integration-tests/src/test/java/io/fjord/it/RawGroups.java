@@ -90,12 +90,17 @@ final class RawGroups {
     /** JoinGroup v9 with the given protocol type and a single protocol {@code protocolName}. */
     JoinGroupResponseData join(String group, String memberId, String instanceId, String protocolType,
                                String protocolName, String topic) throws IOException {
+        return join(group, memberId, instanceId, protocolType, protocolName, bytes(ConsumerProtocol.serializeSubscription(
+                new ConsumerPartitionAssignor.Subscription(List.of(topic)))));
+    }
+
+    /** JoinGroup v9 with a single protocol {@code protocolName} whose member metadata is {@code metadata}. */
+    JoinGroupResponseData join(String group, String memberId, String instanceId, String protocolType,
+                               String protocolName, byte[] metadata) throws IOException {
         JoinGroupRequestData.JoinGroupRequestProtocolCollection protocols =
                 new JoinGroupRequestData.JoinGroupRequestProtocolCollection();
-        ByteBuffer subscription = ConsumerProtocol.serializeSubscription(
-                new ConsumerPartitionAssignor.Subscription(List.of(topic)));
         protocols.add(new JoinGroupRequestData.JoinGroupRequestProtocol().setName(protocolName)
-                .setMetadata(bytes(subscription)));
+                .setMetadata(metadata));
         JoinGroupResponse response = raw.send(new JoinGroupRequest.Builder(new JoinGroupRequestData()
                 .setGroupId(group)
                 .setSessionTimeoutMs(SESSION_TIMEOUT_MS)
