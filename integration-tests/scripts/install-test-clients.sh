@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs the non-Java Kafka clients that OtherClientsIT drives against bin/broker:
+# Installs the non-Java programs the integration tests drive against bin/broker:
 #   kcat (librdkafka's command-line client)       Debian package kcat
 #   confluent-kafka for /usr/bin/python3          Debian package python3-confluent-kafka
 #   kafka-python for /usr/bin/python3             Debian package python3-kafka
 #   kafkajs (a pure JavaScript client)            npm, into <node dir>/node_modules
+#   the Prometheus server (PrometheusIT)          Debian package prometheus, binary /usr/bin/prometheus
 # Usage: install-test-clients.sh <node dir>   (the integration-tests pom passes target/node)
 #
 # Idempotent: whatever is already present is left alone, so a machine with everything installed needs no
@@ -48,6 +49,10 @@ apt_install() {
 
 if ! command -v kcat > /dev/null; then
   apt_install kcat || missing+=(kcat)
+fi
+
+if [ ! -x /usr/bin/prometheus ]; then
+  apt_install prometheus || missing+=(prometheus)
 fi
 
 if ! "$python" -c 'import confluent_kafka' 2> /dev/null; then

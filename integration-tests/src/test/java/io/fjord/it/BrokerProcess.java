@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -37,13 +38,17 @@ final class BrokerProcess implements AutoCloseable {
 
     private final Path dir;
     private final List<String> arguments;
+    private final Map<String, String> environment;
     private final int port;
+    private final int httpPort;
     private Process process;
 
-    private BrokerProcess(Path dir, List<String> arguments, int port) {
+    private BrokerProcess(Path dir, List<String> arguments, Map<String, String> environment, int port, int httpPort) {
         this.dir = dir;
         this.arguments = arguments;
+        this.environment = environment;
         this.port = port;
+        this.httpPort = httpPort;
     }
 
     /**
@@ -52,6 +57,11 @@ final class BrokerProcess implements AutoCloseable {
      * win. Not started yet.
      */
     static BrokerProcess create(Path dir, String... overrides) throws IOException {
+        return create(dir, Map.of(), overrides);
+    }
+
+    /** {@link #create(Path, String...)} with extra environment variables for bin/broker (e.g. {@code JMX_PORT}). */
+    static BrokerProcess create(Path dir, Map<String, String> environment, String... overrides) throws IOException {
         int port = freePort();
         int controllerPort = freePort();
         int httpPort = freePort();
@@ -71,7 +81,7 @@ final class BrokerProcess implements AutoCloseable {
             arguments.add("--override");
             arguments.add(override);
         }
-        return new BrokerProcess(dir, List.copyOf(arguments), port);
+        return new BrokerProcess(dir, List.copyOf(arguments), Map.copyOf(environment), port, httpPort);
     }
 
     /** {@link #create} and {@link #start()}. */
@@ -89,6 +99,11 @@ final class BrokerProcess implements AutoCloseable {
 
     /** Runs {@code bin/broker} with exactly {@code args}, in {@code dir}, output captured as above. */
     static Process launch(Path dir, List<String> args) throws IOException {
+        return launch(dir, args, Map.of());
+    }
+
+    /** {@link #launch(Path, List)} with extra {@code environment} variables. */
+    static Process launch(Path dir, List<String> args, Map<String, String> environment) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(SCRIPT.toString());
         command.addAll(args);
@@ -98,6 +113,7 @@ final class BrokerProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.out").toFile()))
                 .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.err").toFile()));
         builder.environment().put("KAFKA_HEAP_OPTS", "-Xmx256m");
+        builder.environment().putAll(environment);
         return builder.start();
     }
 
@@ -106,7 +122,7 @@ final class BrokerProcess implements AutoCloseable {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException("already running");
         }
-        process = launch(dir, arguments);
+        process = launch(dir, arguments, environment);
         awaitReady();
     }
 
@@ -169,6 +185,11 @@ final class BrokerProcess implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    /** The port of the node's http.listener (/health, /metrics). */
+    int httpPort() {
+        return httpPort;
     }
 
     String bootstrapServers() {

@@ -1,0 +1,139 @@
+package io.fjord.it;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
+import java.util.function.DoublePredicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A real Prometheus server (Debian package {@code prometheus}, installed by
+ * {@code integration-tests/scripts/install-test-clients.sh}) scrapes a bin/broker's {@code http.listener /metrics}
+ * every second while stock clients run a known workload; the values are then read back through Prometheus' HTTP
+ * query API, so the test covers the text format as Prometheus parses it, the names in docs/metrics.md, and the
+ * values. A missing Prometheus fails the test with a message naming the install script.
+ */
+class PrometheusIT {
+    private static final Path PROMTOOL = Path.of("/usr/bin/promtool");
+    private static final int RECORDS = 40;
+    private static final int VALUE_BYTES = 200;
+    private static final long COMMITTED = 15;
+    /** Bytes a record of this test may take in a batch beyond its value: the record and batch headers, generously. */
+    private static final int MAX_OVERHEAD_PER_RECORD = 100;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(150)
+    void prometheusScrapesTheWorkloadsMessageByteLatencyAndLagValues() throws Exception {
+        PrometheusServer.requireInstalled();
+        MetricsWorkload workload = new MetricsWorkload("prom-topic", 1, RECORDS, VALUE_BYTES, "prom-group", COMMITTED);
+        try (BrokerProcess broker = BrokerProcess.started(dir.resolve("broker"), "offsets.topic.num.partitions=3");
+             PrometheusServer prometheus = PrometheusServer.start(dir.resolve("prometheus"),
+                     "127.0.0.1:" + broker.httpPort());
+             Admin admin = Clients.admin(broker.bootstrapServers())) {
+            awaitValue(prometheus, "the broker's /metrics target up", "up{job=\"fjord\"}", v -> v == 1);
+
+            workload.run(broker.bootstrapServers(), admin);
+
+            String topic = "{topic=\"" + workload.topic() + "\"}";
+            awaitValue(prometheus, "messages in for the topic == " + RECORDS,
+                    "kafka_server_brokertopicmetrics_messagesin_total" + topic, v -> v == RECORDS);
+            double allMessagesIn = prometheus.value("kafka_server_brokertopicmetrics_messagesin_total{topic=\"\"}");
+            assertTrue(allMessagesIn >= RECORDS, "broker-wide messages in " + allMessagesIn + " < " + RECORDS);
+
+            double bytesIn = prometheus.value("kafka_server_brokertopicmetrics_bytesin_total" + topic);
+            assertTrue(bytesIn >= (double) RECORDS * VALUE_BYTES
+                            && bytesIn <= (double) RECORDS * (VALUE_BYTES + MAX_OVERHEAD_PER_RECORD),
+                    "bytes in for " + RECORDS + " records of " + VALUE_BYTES + " bytes: " + bytesIn);
+            double allBytesIn = prometheus.value("kafka_server_brokertopicmetrics_bytesin_total{topic=\"\"}");
+            assertTrue(allBytesIn >= bytesIn, "broker-wide bytes in " + allBytesIn + " < the topic's " + bytesIn);
+            awaitValue(prometheus, "the partition's log size == the topic's bytes in (" + bytesIn + ")",
+                    "kafka_log_log_size{topic=\"" + workload.topic() + "\",partition=\"0\"}", v -> v == bytesIn);
+            double bytesOut = prometheus.value("kafka_server_brokertopicmetrics_bytesout_total" + topic);
+            assertTrue(bytesOut >= bytesIn, "the group read every record once, yet bytes out " + bytesOut
+                    + " < bytes in " + bytesIn);
+            double produceRequests = prometheus.value("kafka_server_brokertopicmetrics_totalproducerequests_total" + topic);
+            assertTrue(produceRequests >= RECORDS, "produce requests for the topic: " + produceRequests);
+
+            assertProduceLatency(prometheus);
+
+            String partition = "{consumergroup=\"" + workload.group() + "\",topic=\"" + workload.topic()
+                    + "\",partition=\"0\"}";
+            awaitValue(prometheus, "the group's committed offset == " + COMMITTED,
+                    "kafka_consumergroup_current_offset" + partition, v -> v == COMMITTED);
+            awaitValue(prometheus, "the group's lag == " + workload.lag(),
+                    "kafka_consumergroup_lag" + partition, v -> v == workload.lag());
+            assertEquals(workload.lag(), prometheus.value(
+                    "sum by (consumergroup) (kafka_consumergroup_lag{consumergroup=\"" + workload.group() + "\"})"),
+                    "lag summed over the group's partitions");
+        }
+    }
+
+    /**
+     * Produce's TotalTimeMs summary as Prometheus stores it: every quantile Kafka's histogram shows, ordered, within
+     * the request count's time, and a count of at least one request per record (each was sent alone).
+     */
+    private static void assertProduceLatency(PrometheusServer prometheus) {
+        String series = "kafka_network_requestmetrics_totaltimems";
+        String produce = "request=\"Produce\"";
+        double count = prometheus.value(series + "_count{" + produce + "}");
+        assertTrue(count >= RECORDS, "Produce TotalTimeMs count " + count + " < " + RECORDS + " requests");
+        double sum = prometheus.value(series + "_sum{" + produce + "}");
+        assertTrue(sum >= 0 && sum / count < 5_000, "Produce TotalTimeMs sum " + sum + " over " + count);
+        double previous = 0;
+        for (String quantile : List.of("0.5", "0.75", "0.95", "0.98", "0.99", "0.999")) {
+            double value = prometheus.value(series + "{" + produce + ",quantile=\"" + quantile + "\"}");
+            assertFalse(Double.isNaN(value), "no Produce TotalTimeMs quantile " + quantile);
+            assertTrue(value >= previous && value < 10_000,
+                    "Produce TotalTimeMs quantile " + quantile + " = " + value + " (previous quantile " + previous + ")");
+            previous = value;
+        }
+        double requests = prometheus.value("sum(kafka_network_requestmetrics_requests_total{" + produce + "})");
+        assertTrue(requests >= RECORDS, "Produce RequestsPerSec count over the versions: " + requests);
+    }
+
+    @Test
+    @Timeout(30)
+    void theShippedPrometheusConfigIsValidAndScrapesTheDefaultHttpListener() throws Exception {
+        PrometheusServer.requireInstalled();
+        Path config = BrokerProcess.HOME.resolve("deploy/prometheus/prometheus.yml");
+        Process check = new ProcessBuilder(PROMTOOL.toString(), "check", "config", config.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(check.getInputStream().readAllBytes());
+        assertTrue(check.waitFor(20, TimeUnit.SECONDS), "promtool did not finish");
+        assertEquals(0, check.exitValue(), output);
+        String text = Files.readString(config);
+        assertTrue(text.contains("\"localhost:9404\""), "the single-node default http.listener is not a target:\n" + text);
+        assertTrue(text.contains("metrics_path: /metrics"), text);
+    }
+
+    /** Polls {@code promql} (a single series) every 200 ms for up to 30 s until its value satisfies {@code expected}. */
+    private static void awaitValue(PrometheusServer prometheus, String what, String promql, DoublePredicate expected)
+            throws InterruptedException {
+        DoubleSupplier value = () -> prometheus.value(promql);
+        long deadline = System.currentTimeMillis() + 30_000;
+        double last = value.getAsDouble();
+        while (!expected.test(last)) {
+            if (System.currentTimeMillis() > deadline) {
+                List<PrometheusServer.Sample> near = prometheus.query("{__name__=~\"" + promql.replaceAll("[{(].*", "")
+                        .replaceAll(".*\\(", "") + ".*\"}");
+                throw new AssertionError("timed out after 30 s waiting for " + what + ": " + promql + " = " + last
+                        + "; series of that name: " + near + "\n" + prometheus.log());
+            }
+            Thread.sleep(200);
+            last = value.getAsDouble();
+        }
+    }
+}
