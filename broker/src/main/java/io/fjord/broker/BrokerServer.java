@@ -16,6 +16,7 @@ import io.fjord.broker.network.IdleConnectionReaper;
 import io.fjord.broker.network.KafkaFrameDecoder;
 import io.fjord.broker.network.RequestDecoder;
 import io.fjord.broker.network.ResponseEncoder;
+import io.fjord.metrics.BrokerMetrics;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -70,6 +71,7 @@ public final class BrokerServer implements AutoCloseable {
     private final BrokerMetadata metadata;
     private final PartitionManager partitions;
     private final GroupCoordinatorService groups;
+    private final BrokerMetrics metrics;
     private final ResponseEncoder responseEncoder = new ResponseEncoder();
     private final ConnectionErrorHandler errorHandler = new ConnectionErrorHandler();
     private final Map<String, Channel> serverChannels = new LinkedHashMap<>();
@@ -86,6 +88,7 @@ public final class BrokerServer implements AutoCloseable {
     /** A server with the given handlers, no metadata quorum and no HTTP listener (tests of the request path). */
     public BrokerServer(BrokerConfig config, ApiHandlerRegistry registry) {
         this.config = config;
+        this.metrics = BrokerMetrics.create(config.metricsEnabled(), false);
         this.dispatcher = new RequestDispatcher(registry, ready);
         this.metadata = null;
         this.partitions = null;
@@ -106,13 +109,14 @@ public final class BrokerServer implements AutoCloseable {
                     + "quorum in process");
         }
         this.config = config;
+        this.metrics = BrokerMetrics.create(config.metricsEnabled(), true);
         this.metadata = new BrokerMetadata(config);
         this.partitions = new PartitionManager(metadata);
         this.groups = new GroupCoordinatorService(config, metadata, partitions);
         this.dispatcher = new RequestDispatcher(ApiHandlerRegistry.forBroker(BrokerFeatures.defaults(), metadata,
                 partitions, groups), ready);
         this.serveHttp = true;
-        this.healthHandler = new HealthHandler(this::status, config.nodeId());
+        this.healthHandler = new HealthHandler(this::status, config.nodeId(), metrics);
     }
 
     /**
@@ -228,7 +232,7 @@ public final class BrokerServer implements AutoCloseable {
                 ? new InetSocketAddress(http.port())
                 : new InetSocketAddress(http.host(), http.port());
         httpChannel = bootstrap.bind(address).sync().channel();
-        LOG.info("HTTP listener on {} (/health, /health/live, /health/ready)", httpChannel.localAddress());
+        LOG.info("HTTP listener on {} (/metrics, /health, /health/live, /health/ready)", httpChannel.localAddress());
     }
 
     /** The pipeline of one HTTP connection (http.listener); every handler is named. */
@@ -264,6 +268,14 @@ public final class BrokerServer implements AutoCloseable {
     /** The group coordinator of this node, or null for a server built without a quorum. */
     public GroupCoordinatorService groupCoordinator() {
         return groups;
+    }
+
+    /**
+     * The metrics of this node (metrics.enabled; JMX for a full node): components register their meters and
+     * gauges here once; /metrics serves its scrape. Closed last by {@link #close()}.
+     */
+    public BrokerMetrics metrics() {
+        return metrics;
     }
 
     /** The metadata of this node, or null for a server built without a quorum. */
@@ -304,6 +316,7 @@ public final class BrokerServer implements AutoCloseable {
                 partitions.close();
                 metadata.close();
             }
+            metrics.close();
             return;
         }
         closed = true;
@@ -322,5 +335,6 @@ public final class BrokerServer implements AutoCloseable {
             partitions.close();
             metadata.close();
         }
+        metrics.close();
     }
 }

@@ -40,7 +40,7 @@ class HttpListenerIT {
     }
 
     @Test
-    void aServingBrokerIsHealthyLiveAndReadyAndAnswers404ForOtherPaths() throws Exception {
+    void aServingBrokerIsHealthyLiveAndReadyServesMetricsAndAnswers404ForOtherPaths() throws Exception {
         int port;
         try (InProcessBroker broker = InProcessBroker.start(dir, Map.of("http.listener", "127.0.0.1:0"))) {
             port = broker.server().httpPort();
@@ -50,7 +50,11 @@ class HttpListenerIT {
                 assertEquals("{\"status\":\"ready\",\"node\":1}", response.body().trim(), path);
                 assertEquals("application/json", response.headers().firstValue("content-type").orElse(""), path);
             }
-            assertEquals(404, get(port, "/metrics").statusCode());
+            HttpResponse<String> metrics = get(port, "/metrics");
+            assertEquals(200, metrics.statusCode());
+            assertEquals("text/plain; version=0.0.4; charset=utf-8",
+                    metrics.headers().firstValue("content-type").orElse(""));
+            assertTrue(metrics.body().contains("jvm_memory_used_bytes"), metrics.body());
             assertEquals(404, get(port, "/").statusCode());
             assertEquals(405, send(port, "/health", "DELETE").statusCode());
         }

@@ -44,6 +44,8 @@ public final class BrokerConfig {
     public static final String NUM_NETWORK_THREADS = "num.network.threads";
     /** Ours (Kafka has none): host:port of the HTTP listener for /metrics, /health and the console. */
     public static final String HTTP_LISTENER = "http.listener";
+    /** Ours: false hands out no-op meters and serves an empty /metrics (the on/off benchmark); default true. */
+    public static final String METRICS_ENABLED = "metrics.enabled";
     public static final String METADATA_LOG_DIR = "metadata.log.dir";
     public static final String NUM_PARTITIONS = "num.partitions";
     public static final String DEFAULT_REPLICATION_FACTOR = "default.replication.factor";
@@ -77,7 +79,7 @@ public final class BrokerConfig {
             DEFAULT_REPLICATION_FACTOR, AUTO_CREATE_TOPICS_ENABLE, GROUP_MIN_SESSION_TIMEOUT_MS,
             GROUP_MAX_SESSION_TIMEOUT_MS, GROUP_INITIAL_REBALANCE_DELAY_MS, GROUP_MAX_SIZE, OFFSETS_TOPIC_NUM_PARTITIONS,
             OFFSETS_TOPIC_REPLICATION_FACTOR, OFFSETS_TOPIC_SEGMENT_BYTES, OFFSETS_RETENTION_MINUTES,
-            OFFSETS_RETENTION_CHECK_INTERVAL_MS, OFFSET_METADATA_MAX_BYTES, OFFSETS_LOAD_BUFFER_SIZE);
+            OFFSETS_RETENTION_CHECK_INTERVAL_MS, OFFSET_METADATA_MAX_BYTES, OFFSETS_LOAD_BUFFER_SIZE, METRICS_ENABLED);
 
     /** One voter of controller.quorum.voters: {@code id@host:port}. */
     public record Voter(int nodeId, HostPort endpoint) {
@@ -98,6 +100,7 @@ public final class BrokerConfig {
     private final int numPartitions;
     private final short defaultReplicationFactor;
     private final boolean autoCreateTopicsEnable;
+    private final boolean metricsEnabled;
     private final GroupCoordinatorConfig groupCoordinatorConfig;
     private final short offsetsTopicReplicationFactor;
     private final int offsetsTopicSegmentBytes;
@@ -176,6 +179,11 @@ public final class BrokerConfig {
             throw ConfigException.invalid(AUTO_CREATE_TOPICS_ENABLE, autoCreate, "not a boolean");
         }
         autoCreateTopicsEnable = Boolean.parseBoolean(autoCreate);
+        String metrics = props.getOrDefault(METRICS_ENABLED, "true").trim().toLowerCase(Locale.ROOT);
+        if (!metrics.equals("true") && !metrics.equals("false")) {
+            throw ConfigException.invalid(METRICS_ENABLED, metrics, "not a boolean");
+        }
+        metricsEnabled = Boolean.parseBoolean(metrics);
         groupCoordinatorConfig = groupCoordinatorConfig(props);
         int offsetsRf = intValue(props, OFFSETS_TOPIC_REPLICATION_FACTOR, "3", 1);
         if (offsetsRf > Short.MAX_VALUE) {
@@ -414,6 +422,11 @@ public final class BrokerConfig {
 
     public boolean autoCreateTopicsEnable() {
         return autoCreateTopicsEnable;
+    }
+
+    /** metrics.enabled (ours, default true): false = no-op meters and an empty /metrics. */
+    public boolean metricsEnabled() {
+        return metricsEnabled;
     }
 
     /** group.min/max.session.timeout.ms, group.initial.rebalance.delay.ms, group.max.size and offsets.* settings. */

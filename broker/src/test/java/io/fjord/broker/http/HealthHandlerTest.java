@@ -1,5 +1,7 @@
 package io.fjord.broker.http;
 
+import io.fjord.metrics.BrokerMetrics;
+import io.fjord.metrics.KafkaMetricName;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -59,10 +61,48 @@ class HealthHandlerTest {
     @Test
     void unknownPathsAre404AndOtherMethods405() {
         status.set(HealthHandler.Status.READY);
-        assertEquals(404, request(HttpMethod.GET, "/metrics").code());
         assertEquals(404, request(HttpMethod.GET, "/").code());
+        assertEquals(404, request(HttpMethod.GET, "/metrics/other").code());
         assertEquals(404, request(HttpMethod.GET, "/health/other").code());
         assertEquals(405, request(HttpMethod.POST, "/health").code());
+    }
+
+    @Test
+    void metricsAnswersThePrometheusScrapeWithItsContentTypeInEveryState() {
+        try (BrokerMetrics metrics = BrokerMetrics.create(true, false)) {
+            metrics.meter(KafkaMetricName.of("kafka.server", "BrokerTopicMetrics", "MessagesInPerSec", "topic", "t"),
+                    "messages").mark(3);
+            EmbeddedChannel scraped = new EmbeddedChannel(new HealthHandler(status::get, 7, metrics));
+            scraped.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/metrics"));
+            FullHttpResponse response = scraped.readOutbound();
+            try {
+                assertEquals(200, response.status().code());
+                assertEquals(BrokerMetrics.PROMETHEUS_CONTENT_TYPE, response.headers().get(HttpHeaderNames.CONTENT_TYPE));
+                String body = response.content().toString(StandardCharsets.UTF_8);
+                assertTrue(body.contains("kafka_server_brokertopicmetrics_messagesin_total{topic=\"t\"} 3.0"), body);
+                assertEquals(response.content().readableBytes(),
+                        response.headers().getInt(HttpHeaderNames.CONTENT_LENGTH));
+            } finally {
+                response.release();
+                scraped.finishAndReleaseAll();
+            }
+        }
+    }
+
+    @Test
+    void metricsIsAnEmptyBodyWhenMetricsAreDisabled() {
+        try (BrokerMetrics metrics = BrokerMetrics.create(false, false)) {
+            EmbeddedChannel scraped = new EmbeddedChannel(new HealthHandler(status::get, 7, metrics));
+            scraped.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/metrics"));
+            FullHttpResponse response = scraped.readOutbound();
+            try {
+                assertEquals(200, response.status().code());
+                assertEquals(0, response.content().readableBytes());
+            } finally {
+                response.release();
+                scraped.finishAndReleaseAll();
+            }
+        }
     }
 
     @Test
