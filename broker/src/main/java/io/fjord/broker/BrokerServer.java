@@ -10,6 +10,7 @@ import io.fjord.broker.config.HostPort;
 import io.fjord.broker.group.GroupCoordinatorService;
 import io.fjord.broker.http.HealthHandler;
 import io.fjord.broker.log.PartitionManager;
+import io.fjord.broker.metrics.BrokerGauges;
 import io.fjord.broker.network.ConnectionErrorHandler;
 import io.fjord.broker.network.ConnectionSequencer;
 import io.fjord.broker.network.IdleConnectionReaper;
@@ -72,6 +73,8 @@ public final class BrokerServer implements AutoCloseable {
     private final PartitionManager partitions;
     private final GroupCoordinatorService groups;
     private final BrokerMetrics metrics;
+    /** The gauges over partitions, controller, logs, groups and consumer lag; null without a quorum. */
+    private final BrokerGauges gauges;
     private final ResponseEncoder responseEncoder = new ResponseEncoder();
     private final ConnectionErrorHandler errorHandler = new ConnectionErrorHandler();
     private final Map<String, Channel> serverChannels = new LinkedHashMap<>();
@@ -93,6 +96,7 @@ public final class BrokerServer implements AutoCloseable {
         this.metadata = null;
         this.partitions = null;
         this.groups = null;
+        this.gauges = null;
         this.serveHttp = false;
         this.healthHandler = null;
     }
@@ -113,6 +117,7 @@ public final class BrokerServer implements AutoCloseable {
         this.metadata = new BrokerMetadata(config);
         this.partitions = new PartitionManager(metadata);
         this.groups = new GroupCoordinatorService(config, metadata, partitions);
+        this.gauges = BrokerGauges.register(metrics, metadata, partitions, groups);
         this.dispatcher = new RequestDispatcher(ApiHandlerRegistry.forBroker(BrokerFeatures.defaults(), metadata,
                 partitions, groups), ready);
         this.serveHttp = true;
@@ -312,6 +317,7 @@ public final class BrokerServer implements AutoCloseable {
         ready.completeExceptionally(new IllegalStateException("the broker is shutting down"));
         if (closed || acceptorGroup == null) {
             if (!closed && metadata != null) {
+                gauges.close();
                 groups.close();
                 partitions.close();
                 metadata.close();
@@ -331,6 +337,7 @@ public final class BrokerServer implements AutoCloseable {
         networkGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
         LOG.info("Network server stopped");
         if (metadata != null) {
+            gauges.close();
             groups.close();
             partitions.close();
             metadata.close();

@@ -458,6 +458,42 @@ public final class GroupCoordinator {
 
 
 
+    // ---- Read-only views for metrics ----
+
+    /**
+     * The groups held by state and the number of applied offsets, for the GroupMetadataManager gauges: one pass over
+     * the groups under the monitor (no copy of the groups or offsets).
+     */
+    public synchronized GroupCounts groupCounts() {
+        Map<GroupState, Integer> byState = new java.util.EnumMap<>(GroupState.class);
+        for (ClassicGroup group : groups.values()) {
+            GroupState state = group.isDead() ? GroupState.DEAD : group.state();
+            byState.merge(state, 1, Integer::sum);
+        }
+        return new GroupCounts(byState, offsets.count());
+    }
+
+    /**
+     * A copy of the applied committed offsets of every group this coordinator holds that is not Dead (deleted, or
+     * its deletion being written), by group and partition: what OffsetFetch would answer for each. The copy is made
+     * under the monitor in one pass; the caller works on it without the lock.
+     */
+    public synchronized Map<String, Map<TopicPartitionRef, Long>> committedOffsets() {
+        Map<String, Map<TopicPartitionRef, Long>> copy = new HashMap<>();
+        for (String groupId : offsets.groupIds()) {
+            ClassicGroup group = groups.get(groupId);
+            if (group != null && group.isDead()) {
+                continue;
+            }
+            Map<TopicPartitionRef, Long> byPartition = new HashMap<>();
+            offsets.fetch(groupId, null).forEach((tp, committed) -> byPartition.put(tp, committed.offset()));
+            if (!byPartition.isEmpty()) {
+                copy.put(groupId, byPartition);
+            }
+        }
+        return copy;
+    }
+
     /**
      * One error per group: NONE once the tombstones of the group and all its offsets (including those of commits
      * still in flight, which are appended before) are appended (the group is then Dead and gone),

@@ -117,6 +117,11 @@ final class GroupOffsets {
         return store.groupIds();
     }
 
+    /** The number of applied offsets, over every group. */
+    int count() {
+        return store.count();
+    }
+
     void removeGroup(String groupId) {
         store.removeGroup(groupId);
     }

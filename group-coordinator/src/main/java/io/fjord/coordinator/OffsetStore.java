@@ -53,4 +53,13 @@ final class OffsetStore {
     Set<String> groupIds() {
         return Set.copyOf(byGroup.keySet());
     }
+
+    /** The number of offsets stored, over every group. */
+    int count() {
+        int n = 0;
+        for (Map<TopicPartitionRef, Entry> offsets : byGroup.values()) {
+            n += offsets.size();
+        }
+        return n;
+    }
 }
