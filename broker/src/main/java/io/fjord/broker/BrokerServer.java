@@ -16,7 +16,9 @@ import io.fjord.broker.network.IdleConnectionReaper;
 import io.fjord.broker.network.KafkaFrameDecoder;
 import io.fjord.broker.network.RequestDecoder;
 import io.fjord.broker.network.ResponseEncoder;
+import io.fjord.broker.network.RequestStats;
 import io.fjord.metrics.BrokerMetrics;
+import io.fjord.metrics.BrokerTopicMetrics;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -72,6 +74,7 @@ public final class BrokerServer implements AutoCloseable {
     private final PartitionManager partitions;
     private final GroupCoordinatorService groups;
     private final BrokerMetrics metrics;
+    private final RequestStats requestStats;
     private final ResponseEncoder responseEncoder = new ResponseEncoder();
     private final ConnectionErrorHandler errorHandler = new ConnectionErrorHandler();
     private final Map<String, Channel> serverChannels = new LinkedHashMap<>();
@@ -90,6 +93,7 @@ public final class BrokerServer implements AutoCloseable {
         this.config = config;
         this.metrics = BrokerMetrics.create(config.metricsEnabled(), false);
         this.dispatcher = new RequestDispatcher(registry, ready);
+        this.requestStats = new RequestStats(metrics, registry);
         this.metadata = null;
         this.partitions = null;
         this.groups = null;
@@ -113,8 +117,11 @@ public final class BrokerServer implements AutoCloseable {
         this.metadata = new BrokerMetadata(config);
         this.partitions = new PartitionManager(metadata);
         this.groups = new GroupCoordinatorService(config, metadata, partitions);
+        BrokerTopicMetrics.Topics topicMetrics = new BrokerTopicMetrics.Topics(metrics);
+        partitions.addImageListener(image -> topicMetrics.retainOnly(image.topicsByName()::containsKey));
         this.dispatcher = new RequestDispatcher(ApiHandlerRegistry.forBroker(BrokerFeatures.defaults(), metadata,
-                partitions, groups), ready);
+                partitions, groups, topicMetrics), ready);
+        this.requestStats = new RequestStats(metrics, dispatcher.registry());
         this.serveHttp = true;
         this.healthHandler = new HealthHandler(this::status, config.nodeId(), metrics);
     }
@@ -293,7 +300,7 @@ public final class BrokerServer implements AutoCloseable {
         pipeline.addLast("frameDecoder", new KafkaFrameDecoder(config.socketRequestMaxBytes()));
         pipeline.addLast("responseEncoder", responseEncoder);
         pipeline.addLast("requestDecoder", new RequestDecoder(dispatcher.registry(), listenerName));
-        pipeline.addLast("sequencer", new ConnectionSequencer(dispatcher));
+        pipeline.addLast("sequencer", new ConnectionSequencer(dispatcher, requestStats));
         pipeline.addLast("errorHandler", errorHandler);
     }
 
