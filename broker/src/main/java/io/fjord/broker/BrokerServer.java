@@ -17,7 +17,9 @@ import io.fjord.broker.network.IdleConnectionReaper;
 import io.fjord.broker.network.KafkaFrameDecoder;
 import io.fjord.broker.network.RequestDecoder;
 import io.fjord.broker.network.ResponseEncoder;
+import io.fjord.broker.network.RequestStats;
 import io.fjord.metrics.BrokerMetrics;
+import io.fjord.metrics.BrokerTopicMetrics;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -75,6 +77,7 @@ public final class BrokerServer implements AutoCloseable {
     private final BrokerMetrics metrics;
     /** The gauges over partitions, controller, logs, groups and consumer lag; null without a quorum. */
     private final BrokerGauges gauges;
+    private final RequestStats requestStats;
     private final ResponseEncoder responseEncoder = new ResponseEncoder();
     private final ConnectionErrorHandler errorHandler = new ConnectionErrorHandler();
     private final Map<String, Channel> serverChannels = new LinkedHashMap<>();
@@ -93,6 +96,7 @@ public final class BrokerServer implements AutoCloseable {
         this.config = config;
         this.metrics = BrokerMetrics.create(config.metricsEnabled(), false);
         this.dispatcher = new RequestDispatcher(registry, ready);
+        this.requestStats = new RequestStats(metrics, registry);
         this.metadata = null;
         this.partitions = null;
         this.groups = null;
@@ -118,8 +122,11 @@ public final class BrokerServer implements AutoCloseable {
         this.partitions = new PartitionManager(metadata);
         this.groups = new GroupCoordinatorService(config, metadata, partitions);
         this.gauges = BrokerGauges.register(metrics, metadata, partitions, groups);
+        BrokerTopicMetrics.Topics topicMetrics = new BrokerTopicMetrics.Topics(metrics);
+        partitions.addImageListener(image -> topicMetrics.retainOnly(image.topicsByName()::containsKey));
         this.dispatcher = new RequestDispatcher(ApiHandlerRegistry.forBroker(BrokerFeatures.defaults(), metadata,
-                partitions, groups), ready);
+                partitions, groups, topicMetrics), ready);
+        this.requestStats = new RequestStats(metrics, dispatcher.registry());
         this.serveHttp = true;
         this.healthHandler = new HealthHandler(this::status, config.nodeId(), metrics);
     }
@@ -298,7 +305,7 @@ public final class BrokerServer implements AutoCloseable {
         pipeline.addLast("frameDecoder", new KafkaFrameDecoder(config.socketRequestMaxBytes()));
         pipeline.addLast("responseEncoder", responseEncoder);
         pipeline.addLast("requestDecoder", new RequestDecoder(dispatcher.registry(), listenerName));
-        pipeline.addLast("sequencer", new ConnectionSequencer(dispatcher));
+        pipeline.addLast("sequencer", new ConnectionSequencer(dispatcher, requestStats));
         pipeline.addLast("errorHandler", errorHandler);
     }
 

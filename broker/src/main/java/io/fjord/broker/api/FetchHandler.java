@@ -8,6 +8,8 @@ import io.fjord.broker.fetch.FetchSessionCache;
 import io.fjord.broker.log.PartitionManager;
 import io.fjord.broker.metadata.BrokerMetadata;
 import io.fjord.log.TopicPartition;
+import io.fjord.metrics.BrokerMetrics;
+import io.fjord.metrics.BrokerTopicMetrics;
 import io.fjord.protocol.ApiKey;
 import io.fjord.protocol.ErrorCode;
 import io.fjord.protocol.Uuid;
@@ -19,6 +21,7 @@ import io.fjord.protocol.message.FetchResponse.PartitionData;
 import io.netty.buffer.Unpooled;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -37,18 +40,33 @@ import java.util.concurrent.ExecutorService;
  * max.wait.ms passes; then it is read again and answered. max.wait.ms <= 0, min.bytes <= 0 or no partitions
  * answer at once.
  *
+ * <p>Counts kafka.server BrokerTopicMetrics per partition read (see {@link #count}); a long poll marks the end
+ * of its local work before it waits, so its wait is the request's RemoteTimeMs.
+ *
  * <p>Reads run on the {@link PartitionManager}'s I/O executor of the client connection, never on the network
  * thread; records are references into segment files, sent zero-copy by the response encoder. Thread-safe.
  */
 public final class FetchHandler implements ApiHandler<FetchRequest> {
     private static final byte READ_COMMITTED = 1;
 
+    /** Read errors Kafka does not count as FailedFetchRequestsPerSec (expected, not the broker's fault). */
+    private static final Set<ErrorCode> NOT_COUNTED_AS_FAILED = EnumSet.of(ErrorCode.NONE,
+            ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, ErrorCode.UNKNOWN_TOPIC_ID, ErrorCode.NOT_LEADER_OR_FOLLOWER,
+            ErrorCode.UNKNOWN_LEADER_EPOCH, ErrorCode.FENCED_LEADER_EPOCH, ErrorCode.REPLICA_NOT_AVAILABLE,
+            ErrorCode.KAFKA_STORAGE_ERROR, ErrorCode.INCONSISTENT_TOPIC_ID, ErrorCode.OFFSET_OUT_OF_RANGE);
+
     private final BrokerMetadata metadata;
     private final PartitionManager partitions;
     private final FetchReader reader;
     private final FetchSessionCache sessions;
+    private final BrokerTopicMetrics.Topics topicMetrics;
 
     public FetchHandler(BrokerMetadata metadata, PartitionManager partitions) {
+        this(metadata, partitions, new BrokerTopicMetrics.Topics(BrokerMetrics.noop()));
+    }
+
+    public FetchHandler(BrokerMetadata metadata, PartitionManager partitions, BrokerTopicMetrics.Topics topicMetrics) {
+        this.topicMetrics = topicMetrics;
         this.metadata = metadata;
         this.partitions = partitions;
         this.reader = new FetchReader(metadata, partitions);
@@ -67,7 +85,7 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
         CompletableFuture<FetchResponse> result = new CompletableFuture<>();
         executor.execute(() -> {
             try {
-                fetch(request, version, executor, result);
+                fetch(context, request, version, executor, result);
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);
             }
@@ -75,7 +93,7 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
         return result;
     }
 
-    private void fetch(FetchRequest request, short version, ExecutorService executor,
+    private void fetch(RequestContext requestContext, FetchRequest request, short version, ExecutorService executor,
                        CompletableFuture<FetchResponse> result) {
         FetchContext context = sessions.newContext(request, version, metadata.image());
         if (context.error() != ErrorCode.NONE) {
@@ -85,13 +103,19 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
         FetchReader.Reader who = new FetchReader.Reader(replicaId(request), request.isolationLevel() == READ_COMMITTED);
         List<FetchPartition> fetches = context.partitions();
         List<FetchReader.Result> results = reader.read(fetches, request.maxBytes(), who);
-        if (request.maxWaitMs() <= 0 || fetches.isEmpty() || FetchReader.satisfied(results, request.minBytes())) {
+        boolean answerNow = request.maxWaitMs() <= 0 || fetches.isEmpty()
+                || FetchReader.satisfied(results, request.minBytes());
+        count(results, who, answerNow);
+        if (answerNow) {
             result.complete(context.response(results, who.readCommitted()));
             return;
         }
+        requestContext.times().localWorkDone();
         Runnable respond = () -> {
             try {
-                result.complete(context.response(reader.read(fetches, request.maxBytes(), who), who.readCommitted()));
+                List<FetchReader.Result> last = reader.read(fetches, request.maxBytes(), who);
+                count(last, who, true);
+                result.complete(context.response(last, who.readCommitted()));
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);
             }
@@ -99,6 +123,34 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
         DelayedFetch delayed = new DelayedFetch(request.maxWaitMs(), fetches, request.minBytes(), reader, who,
                 executor, respond);
         partitions.fetchPurgatory().tryCompleteElseWatch(delayed, keys(fetches));
+    }
+
+    /**
+     * Counts one read of the partitions as Kafka's ReplicaManager does: each partition of a known topic read is a
+     * fetch request (again when a delayed fetch reads it again), an unexpected error a failed one; the bytes of
+     * the records answered to a consumer ({@code answered}, not a follower) are BytesOutPerSec. A topic's meters
+     * are looked up once per run of its partitions.
+     */
+    private void count(List<FetchReader.Result> results, FetchReader.Reader who, boolean answered) {
+        String topic = null;
+        BrokerTopicMetrics counts = null;
+        for (FetchReader.Result r : results) {
+            String name = r.partition().topic();
+            if (name == null || r.error() == ErrorCode.UNKNOWN_TOPIC_OR_PARTITION || r.error() == ErrorCode.UNKNOWN_TOPIC_ID) {
+                continue;
+            }
+            if (!name.equals(topic)) {
+                topic = name;
+                counts = topicMetrics.topic(name);
+            }
+            counts.markFetchRequest();
+            if (!NOT_COUNTED_AS_FAILED.contains(r.error())) {
+                counts.markFailedFetch();
+            }
+            if (answered && !who.isFollower() && r.bytes() > 0) {
+                counts.markBytesOut(r.bytes());
+            }
+        }
     }
 
     private static List<TopicPartition> keys(List<FetchPartition> fetches) {

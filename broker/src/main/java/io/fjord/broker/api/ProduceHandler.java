@@ -7,6 +7,8 @@ import io.fjord.log.AppendResult;
 import io.fjord.log.PartitionLog;
 import io.fjord.log.RecordValidationException;
 import io.fjord.metadata.MetadataImage;
+import io.fjord.metrics.BrokerMetrics;
+import io.fjord.metrics.BrokerTopicMetrics;
 import io.fjord.metadata.PartitionImage;
 import io.fjord.metadata.TopicImage;
 import io.fjord.protocol.ApiKey;
@@ -25,7 +27,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -53,6 +57,9 @@ import java.util.concurrent.CompletableFuture;
  * the local append: on a single node the ISR is this node alone, so acks=all waits on nothing else yet
  * (no replication, no min.insync.replicas check).
  *
+ * <p>Counts kafka.server BrokerTopicMetrics per partition of a known topic (see {@link #appendPartition}); the
+ * topic's meters are looked up once per topic of a request.
+ *
  * <p>Appends run on the {@link PartitionManager}'s executor of the client connection (requests of one
  * connection are appended in order), never on the network thread. Thread-safe.
  */
@@ -61,12 +68,23 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
     private static final short FIRST_SUPPORTED_VERSION = 3;
     private static final short FIRST_TOPIC_ID_VERSION = 13;
 
+    /** Append failures Kafka does not count as FailedProduceRequestsPerSec (expected, not the broker's fault). */
+    private static final Set<ErrorCode> NOT_COUNTED_AS_FAILED = EnumSet.of(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+            ErrorCode.NOT_LEADER_OR_FOLLOWER, ErrorCode.MESSAGE_TOO_LARGE, ErrorCode.RECORD_LIST_TOO_LARGE,
+            ErrorCode.CORRUPT_MESSAGE, ErrorCode.KAFKA_STORAGE_ERROR, ErrorCode.INVALID_TOPIC_EXCEPTION);
+
     private final BrokerMetadata metadata;
     private final PartitionManager partitions;
+    private final BrokerTopicMetrics.Topics topicMetrics;
 
     public ProduceHandler(BrokerMetadata metadata, PartitionManager partitions) {
+        this(metadata, partitions, new BrokerTopicMetrics.Topics(BrokerMetrics.noop()));
+    }
+
+    public ProduceHandler(BrokerMetadata metadata, PartitionManager partitions, BrokerTopicMetrics.Topics topicMetrics) {
         this.metadata = metadata;
         this.partitions = partitions;
+        this.topicMetrics = topicMetrics;
     }
 
     @Override
@@ -148,17 +166,24 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
             TopicImage topic = byId ? image.topic(t.topicId()) : image.topic(t.name());
             ErrorCode topicError = topic != null ? null
                     : byId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+            BrokerTopicMetrics counts = topic == null ? null : topicMetrics.topic(topic.name());
             List<PartitionProduceResponse> results = new ArrayList<>();
             for (PartitionProduceData p : t.partitionData()) {
                 results.add(topicError != null ? error(p.index(), topicError, null)
-                        : appendPartition(topic, p));
+                        : appendPartition(topic, p, counts));
             }
             topics.add(topicResponse(t).setPartitionResponses(results));
         }
         return new ProduceResponse().setResponses(topics);
     }
 
-    private PartitionProduceResponse appendPartition(TopicImage topic, PartitionProduceData p) {
+    /**
+     * Appends one partition's records, counting into {@code counts} as Kafka's ReplicaManager does: every partition
+     * of a known topic is a produce request, a success adds its records (offsets appended, from the batch header)
+     * and bytes, a failure other than {@link #NOT_COUNTED_AS_FAILED} is a failed produce request.
+     */
+    private PartitionProduceResponse appendPartition(TopicImage topic, PartitionProduceData p, BrokerTopicMetrics counts) {
+        counts.markProduceRequest();
         PartitionImage partition = topic.partition(p.index());
         if (partition == null) {
             return error(p.index(), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null);
@@ -178,12 +203,17 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
             if (p.records() == null) {
                 return error(p.index(), ErrorCode.CORRUPT_MESSAGE, "No records");
             }
+            int bytes = p.records().readableBytes();
             AppendResult r = log.get().append(p.records().duplicate(), partition.leaderEpoch(), AppendOrigin.CLIENT);
+            counts.markAppended(r.lastOffset() - r.firstOffset() + 1, bytes);
             return new PartitionProduceResponse().setIndex(p.index()).setErrorCode(ErrorCode.NONE.code())
                     .setBaseOffset(r.firstOffset()).setLogAppendTimeMs(r.logAppendTime())
                     .setLogStartOffset(r.logStartOffset());
         } catch (RuntimeException e) {
             ErrorCode code = ErrorCode.forException(e);
+            if (!NOT_COUNTED_AS_FAILED.contains(code)) {
+                counts.markFailedProduce();
+            }
             if (code == ErrorCode.UNKNOWN_SERVER_ERROR) {
                 LOG.error("Append to {}-{} failed", topic.name(), p.index(), e);
             } else {

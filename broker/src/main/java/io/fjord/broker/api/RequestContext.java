@@ -6,10 +6,17 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
 /**
- * Who sent a request and how: its header, the client's address and the listener it came in on. Handlers
- * read it; they never see the Netty channel. Immutable.
+ * Who sent a request and how: its header, the client's address and the listener it came in on, plus the
+ * {@link RequestTimes} of its phases (the only mutable part: a handler that waits in a purgatory marks the
+ * end of its local work there). Handlers read it; they never see the Netty channel.
  */
-public record RequestContext(RequestHeader header, SocketAddress clientAddress, String listenerName) {
+public record RequestContext(RequestHeader header, SocketAddress clientAddress, String listenerName,
+                             RequestTimes times) {
+
+    /** A context received now (tests and requests built outside the network pipeline). */
+    public RequestContext(RequestHeader header, SocketAddress clientAddress, String listenerName) {
+        this(header, clientAddress, listenerName, RequestTimes.now());
+    }
 
     public short apiVersion() {
         return header.apiVersion();

@@ -30,20 +30,31 @@ import java.util.concurrent.CompletionException;
  * loses no records.
  *
  * <p>Each request's frame is released once its handler's future completes. Handler futures may complete
- * on any thread; the sequencer moves back to the connection's event loop before touching its state. One
- * instance per connection; state confined to the event loop.
+ * on any thread; the sequencer moves back to the connection's event loop before touching its state.
+ *
+ * <p>Each request's phases go to the {@link RequestStats} (kafka.network RequestMetrics): dispatched when its
+ * handler starts, answered when the handler's future completes, the send from the write call to its
+ * completion (zero for a request without response or one that closes the connection); a request whose
+ * connection closed before the answer is not recorded. One instance per connection; state confined to the
+ * event loop.
  */
 public final class ConnectionSequencer extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionSequencer.class);
     static final int MAX_QUEUED = 16;
 
     private final RequestDispatcher dispatcher;
+    private final RequestStats stats;
     private final ArrayDeque<Request> queued = new ArrayDeque<>();
     private boolean inFlight;
     private boolean closed;
 
     public ConnectionSequencer(RequestDispatcher dispatcher) {
+        this(dispatcher, RequestStats.disabled());
+    }
+
+    public ConnectionSequencer(RequestDispatcher dispatcher, RequestStats stats) {
         this.dispatcher = dispatcher;
+        this.stats = stats;
     }
 
     @Override
@@ -69,6 +80,7 @@ public final class ConnectionSequencer extends ChannelInboundHandlerAdapter {
             ctx.channel().config().setAutoRead(true);
         }
         inFlight = true;
+        request.context().times().dispatched(System.nanoTime());
         CompletableFuture<ApiMessage> answer;
         try {
             answer = dispatcher.dispatch(request.context(), request.body());
@@ -76,6 +88,7 @@ public final class ConnectionSequencer extends ChannelInboundHandlerAdapter {
             answer = CompletableFuture.failedFuture(e);
         }
         answer.whenComplete((response, failure) -> {
+            request.context().times().answered(System.nanoTime());
             if (ctx.executor().inEventLoop()) {
                 complete(ctx, request, response, failure);
             } else {
@@ -99,12 +112,16 @@ public final class ConnectionSequencer extends ChannelInboundHandlerAdapter {
             } else {
                 LOG.error("Closing connection: no response could be built for {}", request.context(), failure);
             }
+            long now = System.nanoTime();
+            stats.record(request, null, now, now);
             inFlight = false;
             dropQueued();
             ctx.close();
             return;
         }
         if (response == null) {
+            long now = System.nanoTime();
+            stats.record(request, null, now, now);
             inFlight = false;
             dispatchNext(ctx);
             return;
@@ -113,7 +130,11 @@ public final class ConnectionSequencer extends ChannelInboundHandlerAdapter {
         short version = handler.responseVersion(request.context().apiVersion());
         Response out = new Response(request.context().header().apiKey(), version,
                 request.context().header().correlationId(), response);
+        long sendStart = System.nanoTime();
         ctx.writeAndFlush(out).addListener((ChannelFutureListener) written -> {
+            if (written.isSuccess()) {
+                stats.record(request, response, sendStart, System.nanoTime());
+            }
             if (!written.isSuccess()) {
                 LOG.debug("Closing connection: writing the response to {} failed", request.context(), written.cause());
                 inFlight = false;

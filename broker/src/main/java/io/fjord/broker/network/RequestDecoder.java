@@ -3,6 +3,7 @@ package io.fjord.broker.network;
 import io.fjord.broker.api.ApiHandler;
 import io.fjord.broker.api.ApiHandlerRegistry;
 import io.fjord.broker.api.RequestContext;
+import io.fjord.broker.api.RequestTimes;
 import io.fjord.protocol.ApiKey;
 import io.fjord.protocol.ApiMessage;
 import io.fjord.protocol.ProtocolReader;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  *       is closed.</li>
  *   <li>bytes that do not decode: logged with the client's address, connection closed.</li>
  * </ul>
- * The frame's ownership passes to the emitted request (records fields slice it). One instance per
+ * The request's {@link RequestTimes} start when its frame arrives here (RequestQueueTimeMs and TotalTimeMs
+ * count from then). The frame's ownership passes to the emitted request (records fields slice it). One instance per
  * connection; runs on the connection's event loop only.
  */
 public final class RequestDecoder extends ChannelInboundHandlerAdapter {
@@ -41,10 +43,11 @@ public final class RequestDecoder extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        long received = System.nanoTime();
         ByteBuf frame = (ByteBuf) msg;
         Request request;
         try {
-            request = decode(ctx, frame);
+            request = decode(ctx, frame, received);
         } catch (RuntimeException e) {
             frame.release();
             LOG.warn("Closing connection from {}: malformed request ({})", ctx.channel().remoteAddress(), e.toString());
@@ -60,10 +63,11 @@ public final class RequestDecoder extends ChannelInboundHandlerAdapter {
     }
 
     /** The request in {@code frame}, or null if the connection must be closed (logged here). */
-    private Request decode(ChannelHandlerContext ctx, ByteBuf frame) {
+    private Request decode(ChannelHandlerContext ctx, ByteBuf frame, long received) {
         ProtocolReader reader = new ProtocolReader(frame);
         RequestHeader header = RequestHeader.read(reader);
-        RequestContext context = new RequestContext(header, ctx.channel().remoteAddress(), listenerName);
+        RequestContext context = new RequestContext(header, ctx.channel().remoteAddress(), listenerName,
+                new RequestTimes(received));
         ApiHandler<?> handler = registry.handler(header.apiKey());
         if (handler == null) {
             ApiKey known = ApiKey.forId(header.apiKey());
