@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,35 +44,50 @@ class JmxIT {
             workload.run(broker.bootstrapServers(), admin);
             try (JMXConnector connector = connect(jmxPort)) {
                 MBeanServerConnection jmx = connector.getMBeanServerConnection();
-                String topic = workload.topic();
-
-                ObjectName topicMessagesIn = name("kafka.server:type=BrokerTopicMetrics,name=MessagesInPerSec,topic=" + topic);
-                assertEquals(RECORDS, (long) jmx.getAttribute(topicMessagesIn, "Count"), topicMessagesIn.toString());
-                assertEquals("messages", jmx.getAttribute(topicMessagesIn, "EventType"));
-                assertEquals("SECONDS", String.valueOf(jmx.getAttribute(topicMessagesIn, "RateUnit")));
-                awaitPositive(jmx, topicMessagesIn, "OneMinuteRate");
-                ObjectName allMessagesIn = name("kafka.server:type=BrokerTopicMetrics,name=MessagesInPerSec");
-                long allCount = (long) jmx.getAttribute(allMessagesIn, "Count");
-                assertTrue(allCount >= RECORDS, "broker-wide MessagesInPerSec Count " + allCount);
-                long bytesIn = (long) jmx.getAttribute(
-                        name("kafka.server:type=BrokerTopicMetrics,name=BytesInPerSec,topic=" + topic), "Count");
-                assertTrue(bytesIn >= (long) RECORDS * VALUE_BYTES, "BytesInPerSec Count " + bytesIn);
-
-                assertProduceTimes(jmx);
-
                 int partitions = partitionCount(admin);
-                assertEquals(partitions, gauge(jmx, "kafka.server:type=ReplicaManager,name=PartitionCount"),
-                        "PartitionCount: the partitions of every topic, all hosted by this single node");
-                assertEquals(partitions, gauge(jmx, "kafka.server:type=ReplicaManager,name=LeaderCount"));
-                assertEquals(0, gauge(jmx, "kafka.server:type=ReplicaManager,name=UnderReplicatedPartitions"));
-                assertEquals(1, gauge(jmx, "kafka.controller:type=KafkaController,name=ActiveControllerCount"));
-
-                assertEquals(RECORDS, gauge(jmx, "kafka.log:type=Log,name=LogEndOffset,topic=" + topic + ",partition=0"));
-                assertEquals(0, gauge(jmx, "kafka.log:type=Log,name=LogEndOffset,topic=" + topic + ",partition=1"));
-                double size = gauge(jmx, "kafka.log:type=Log,name=Size,topic=" + topic + ",partition=0");
-                assertEquals((double) bytesIn, size, "Log Size of the only produced-to partition vs its BytesInPerSec");
+                assertAll(
+                        () -> assertTopicMeters(jmx, workload.topic()),
+                        () -> assertProduceTimes(jmx),
+                        () -> assertBrokerGauges(jmx, partitions),
+                        () -> assertLogGauges(jmx, workload.topic()));
             }
         }
+    }
+
+    /** BrokerTopicMetrics of the topic and broker-wide: Kafka's meter attributes, exact counts, a rate. */
+    private static void assertTopicMeters(MBeanServerConnection jmx, String topic) throws Exception {
+        ObjectName topicMessagesIn = name("kafka.server:type=BrokerTopicMetrics,name=MessagesInPerSec,topic=" + topic);
+        assertEquals(RECORDS, (long) jmx.getAttribute(topicMessagesIn, "Count"), topicMessagesIn.toString());
+        assertEquals("messages", jmx.getAttribute(topicMessagesIn, "EventType"));
+        assertEquals("SECONDS", String.valueOf(jmx.getAttribute(topicMessagesIn, "RateUnit")));
+        awaitPositive(jmx, topicMessagesIn, "OneMinuteRate");
+        long allCount = (long) jmx.getAttribute(name("kafka.server:type=BrokerTopicMetrics,name=MessagesInPerSec"), "Count");
+        assertTrue(allCount >= RECORDS, "broker-wide MessagesInPerSec Count " + allCount);
+        long bytesIn = bytesIn(jmx, topic);
+        assertTrue(bytesIn >= (long) RECORDS * VALUE_BYTES, "BytesInPerSec Count " + bytesIn);
+        double size = gauge(jmx, "kafka.log:type=Log,name=Size,topic=" + topic + ",partition=0");
+        assertEquals((double) bytesIn, size, "Log Size of the only partition produced to vs the topic's BytesInPerSec");
+    }
+
+    private static long bytesIn(MBeanServerConnection jmx, String topic) throws Exception {
+        return (long) jmx.getAttribute(name("kafka.server:type=BrokerTopicMetrics,name=BytesInPerSec,topic=" + topic),
+                "Count");
+    }
+
+    /** ReplicaManager and KafkaController gauges of a single node that hosts and leads every partition. */
+    private static void assertBrokerGauges(MBeanServerConnection jmx, int partitions) throws Exception {
+        assertEquals(partitions, gauge(jmx, "kafka.server:type=ReplicaManager,name=PartitionCount"),
+                "PartitionCount: the partitions of every topic, all hosted by this single node");
+        assertEquals(partitions, gauge(jmx, "kafka.server:type=ReplicaManager,name=LeaderCount"));
+        assertEquals(0, gauge(jmx, "kafka.server:type=ReplicaManager,name=UnderReplicatedPartitions"));
+        assertEquals(1, gauge(jmx, "kafka.controller:type=KafkaController,name=ActiveControllerCount"));
+    }
+
+    /** Log end offsets: the records produced to partition 0, none to partition 1. */
+    private static void assertLogGauges(MBeanServerConnection jmx, String topic) throws Exception {
+        assertEquals(RECORDS, gauge(jmx, "kafka.log:type=Log,name=LogEndOffset,topic=" + topic + ",partition=0"));
+        assertEquals(0, gauge(jmx, "kafka.log:type=Log,name=LogEndOffset,topic=" + topic + ",partition=1"));
+        assertEquals(0, gauge(jmx, "kafka.log:type=Log,name=LogStartOffset,topic=" + topic + ",partition=0"));
     }
 
     /** Produce's TotalTimeMs histogram: Kafka's attribute names, a count of at least one request per record. */
@@ -130,9 +146,17 @@ class JmxIT {
         return count;
     }
 
-    /** A gauge's Value: declared {@code Object}, a number. */
+    /**
+     * A gauge's Value: declared {@code Object}, a number. Waits up to 10 s for the MBean: per-partition Log gauges
+     * follow the logs by a refresh every 5 s (docs/metrics.md).
+     */
     private static double gauge(MBeanServerConnection jmx, String objectName) throws Exception {
-        Object value = jmx.getAttribute(name(objectName), "Value");
+        ObjectName name = name(objectName);
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!jmx.isRegistered(name) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+        }
+        Object value = jmx.getAttribute(name, "Value");
         assertTrue(value instanceof Number, objectName + " Value is " + value);
         return ((Number) value).doubleValue();
     }
