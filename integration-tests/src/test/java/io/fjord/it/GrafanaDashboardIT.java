@@ -33,7 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * deploy/grafana/fjord-dashboard.json is a Grafana dashboard whose every query (panel targets and template
  * variables) names only metrics a bin/broker exports: the names are taken from each PromQL expression
  * ({@link PromQlMetricNames}) and looked up in the live /metrics output of a broker that ran a small workload
- * with a consumer group, so the lag series exist too.
+ * with a consumer group, so the lag series exist too. A real Prometheus scraping that broker evaluates every
+ * panel query (Grafana's variables resolved as "All"), so each is valid PromQL.
  */
 class GrafanaDashboardIT {
     private static final Path DASHBOARD = BrokerProcess.HOME.resolve("deploy/grafana/fjord-dashboard.json");
@@ -51,18 +52,29 @@ class GrafanaDashboardIT {
     @TempDir
     Path dir;
 
+    /** One query of the dashboard: where it is, its PromQL (Grafana variables unresolved), the metric names in it. */
+    private record Query(String where, String expr, Set<String> names) {
+        /** The PromQL with Grafana's variables resolved as for "All" and a one-minute rate interval. */
+        String resolved() {
+            return expr.replace("$__rate_interval", "1m").replaceAll("\\$\\{?\\w+}?", ".*");
+        }
+    }
+
     @Test
     @Timeout(120)
-    void everyDashboardQueryNamesAMetricTheBrokerExports() throws Exception {
-        Map<String, Set<String>> namesByQuery = dashboardQueries(JSON.readTree(DASHBOARD.toFile()));
+    void everyDashboardQueryNamesAMetricTheBrokerExportsAndPrometheusEvaluatesIt() throws Exception {
+        PrometheusServer.requireInstalled();
+        List<Query> queries = dashboardQueries(JSON.readTree(DASHBOARD.toFile()));
         Set<String> used = new TreeSet<>();
-        namesByQuery.values().forEach(used::addAll);
+        queries.forEach(q -> used.addAll(q.names()));
         for (String required : REQUIRED_METRICS) {
             assertTrue(used.contains(required), "the dashboard has no panel on " + required + "; it uses " + used);
         }
 
         MetricsWorkload workload = new MetricsWorkload("dash-topic", 2, 20, 50, "dash-group", 5);
-        try (BrokerProcess broker = BrokerProcess.started(dir, "offsets.topic.num.partitions=3");
+        try (BrokerProcess broker = BrokerProcess.started(dir.resolve("broker"), "offsets.topic.num.partitions=3");
+             PrometheusServer prometheus = PrometheusServer.start(dir.resolve("prometheus"),
+                     "127.0.0.1:" + broker.httpPort());
              Admin admin = Clients.admin(broker.bootstrapServers())) {
             workload.run(broker.bootstrapServers(), admin);
 
@@ -73,29 +85,39 @@ class GrafanaDashboardIT {
                 exported = exportedNames(broker.httpPort());
             }
             Map<String, Set<String>> missing = new LinkedHashMap<>();
-            for (Map.Entry<String, Set<String>> query : namesByQuery.entrySet()) {
-                Set<String> absent = new TreeSet<>(query.getValue());
+            for (Query query : queries) {
+                Set<String> absent = new TreeSet<>(query.names());
                 absent.removeAll(exported);
                 if (!absent.isEmpty()) {
-                    missing.put(query.getKey(), absent);
+                    missing.put(query.where() + ": " + query.expr(), absent);
                 }
             }
             assertTrue(missing.isEmpty(), "dashboard queries name metrics the broker does not export "
                     + "(query -> missing names): " + missing + "\nexported: " + new TreeSet<>(exported));
+
+            List<Query> panelQueries = queries.stream().filter(q -> !q.where().startsWith("variable ")).toList();
+            Map<String, String> empty = emptyResults(prometheus, panelQueries);
+            long evaluationDeadline = System.currentTimeMillis() + 20_000;
+            while (!empty.isEmpty() && System.currentTimeMillis() < evaluationDeadline) {
+                Thread.sleep(1_000);
+                empty = emptyResults(prometheus, panelQueries);
+            }
+            assertTrue(empty.isEmpty(), "panel queries Prometheus answers with no series after the workload "
+                    + "(query -> as evaluated): " + empty + "\n" + prometheus.log());
         }
     }
 
     /**
-     * Every query of the dashboard -> the metric names it uses, after checking the Grafana structure: a titled
+     * Every query of the dashboard (template variables first, then panel targets), after checking the Grafana structure: a titled
      * dashboard with a schemaVersion, the datasource variable, unique panel ids, each panel with a type, title and
      * grid position, each non-row panel with targets on the Prometheus datasource variable.
      */
-    private static Map<String, Set<String>> dashboardQueries(JsonNode dashboard) {
+    private static List<Query> dashboardQueries(JsonNode dashboard) {
         assertTrue(dashboard.path("schemaVersion").isInt(), "schemaVersion");
         assertFalse(dashboard.path("title").asText().isBlank(), "title");
         assertFalse(dashboard.path("uid").asText().isBlank(), "uid");
 
-        Map<String, Set<String>> namesByQuery = new LinkedHashMap<>();
+        List<Query> queries = new ArrayList<>();
         boolean datasourceVariable = false;
         for (JsonNode variable : dashboard.path("templating").path("list")) {
             String name = variable.path("name").asText();
@@ -108,7 +130,7 @@ class GrafanaDashboardIT {
                         ? variable.path("query").path("query").asText() : variable.path("query").asText();
                 Matcher labelValues = LABEL_VALUES.matcher(query);
                 assertTrue(labelValues.matches(), "variable " + name + " is not label_values(metric, label): " + query);
-                namesByQuery.put("variable " + name + ": " + query, nonEmpty(query, labelValues.group(1)));
+                queries.add(new Query("variable " + name, query, nonEmpty(query, labelValues.group(1))));
             }
         }
         assertTrue(datasourceVariable, "no datasource variable " + DATASOURCE + " of type prometheus");
@@ -138,10 +160,24 @@ class GrafanaDashboardIT {
                 assertTrue(refIds.add(target.path("refId").asText()), "refIds of " + title);
                 assertDatasource(target.path("datasource"), title + " " + target.path("refId").asText());
                 String expr = target.path("expr").asText();
-                namesByQuery.put(title + ": " + expr, nonEmpty(title, expr));
+                queries.add(new Query("panel " + title, expr, nonEmpty(title, expr)));
             }
         }
-        return namesByQuery;
+        return queries;
+    }
+
+    /**
+     * The queries that evaluate to no series (each must evaluate without error). Only the error-rate panel may be
+     * empty: a workload without failures has no error code other than NONE.
+     */
+    private static Map<String, String> emptyResults(PrometheusServer prometheus, List<Query> queries) {
+        Map<String, String> empty = new LinkedHashMap<>();
+        for (Query query : queries) {
+            if (prometheus.query(query.resolved()).isEmpty() && !query.expr().contains("error!=\"NONE\"")) {
+                empty.put(query.where() + ": " + query.expr(), query.resolved());
+            }
+        }
+        return empty;
     }
 
     private static Set<String> nonEmpty(String where, String expr) {
