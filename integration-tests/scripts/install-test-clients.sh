@@ -4,7 +4,9 @@
 #   confluent-kafka for /usr/bin/python3          Debian package python3-confluent-kafka
 #   kafka-python for /usr/bin/python3             Debian package python3-kafka
 #   kafkajs (a pure JavaScript client)            npm, into <node dir>/node_modules
-#   the Prometheus server (PrometheusIT)          Debian package prometheus, binary /usr/bin/prometheus
+#   the Prometheus server and promtool            Debian package prometheus: /usr/bin/prometheus, /usr/bin/promtool
+#     (PrometheusIT, GrafanaDashboardIT start their own server on a free port; on a host with systemd the
+#     package also enables its own service on :9090, which the tests do not use)
 # Usage: install-test-clients.sh <node dir>   (the integration-tests pom passes target/node)
 #
 # Idempotent: whatever is already present is left alone, so a machine with everything installed needs no
