@@ -70,11 +70,11 @@ public final class BrokerServer implements AutoCloseable {
     private final BrokerConfig config;
     private final RequestDispatcher dispatcher;
     private final BrokerMetadata metadata;
+    /** The gauges over partitions, controller, logs, groups and consumer lag; null without a quorum. */
+    private final BrokerGauges gauges;
     private final PartitionManager partitions;
     private final GroupCoordinatorService groups;
     private final BrokerMetrics metrics;
-    /** The gauges over partitions, controller, logs, groups and consumer lag; null without a quorum. */
-    private final BrokerGauges gauges;
     private final ResponseEncoder responseEncoder = new ResponseEncoder();
     private final ConnectionErrorHandler errorHandler = new ConnectionErrorHandler();
     private final Map<String, Channel> serverChannels = new LinkedHashMap<>();
@@ -117,11 +117,11 @@ public final class BrokerServer implements AutoCloseable {
         this.metadata = new BrokerMetadata(config);
         this.partitions = new PartitionManager(metadata);
         this.groups = new GroupCoordinatorService(config, metadata, partitions);
-        this.gauges = BrokerGauges.register(metrics, metadata, partitions, groups);
         this.dispatcher = new RequestDispatcher(ApiHandlerRegistry.forBroker(BrokerFeatures.defaults(), metadata,
                 partitions, groups), ready);
         this.serveHttp = true;
         this.healthHandler = new HealthHandler(this::status, config.nodeId(), metrics);
+        this.gauges = BrokerGauges.register(metrics, metadata, partitions, groups);
     }
 
     /**
