@@ -72,11 +72,11 @@ public final class BrokerServer implements AutoCloseable {
     private final BrokerConfig config;
     private final RequestDispatcher dispatcher;
     private final BrokerMetadata metadata;
+    /** The gauges over partitions, controller, logs, groups and consumer lag; null without a quorum. */
+    private final BrokerGauges gauges;
     private final PartitionManager partitions;
     private final GroupCoordinatorService groups;
     private final BrokerMetrics metrics;
-    /** The gauges over partitions, controller, logs, groups and consumer lag; null without a quorum. */
-    private final BrokerGauges gauges;
     private final RequestStats requestStats;
     private final ResponseEncoder responseEncoder = new ResponseEncoder();
     private final ConnectionErrorHandler errorHandler = new ConnectionErrorHandler();
@@ -121,7 +121,6 @@ public final class BrokerServer implements AutoCloseable {
         this.metadata = new BrokerMetadata(config);
         this.partitions = new PartitionManager(metadata);
         this.groups = new GroupCoordinatorService(config, metadata, partitions);
-        this.gauges = BrokerGauges.register(metrics, metadata, partitions, groups);
         BrokerTopicMetrics.Topics topicMetrics = new BrokerTopicMetrics.Topics(metrics);
         partitions.addImageListener(image -> topicMetrics.retainOnly(image.topicsByName()::containsKey));
         this.dispatcher = new RequestDispatcher(ApiHandlerRegistry.forBroker(BrokerFeatures.defaults(), metadata,
@@ -129,6 +128,7 @@ public final class BrokerServer implements AutoCloseable {
         this.requestStats = new RequestStats(metrics, dispatcher.registry());
         this.serveHttp = true;
         this.healthHandler = new HealthHandler(this::status, config.nodeId(), metrics);
+        this.gauges = BrokerGauges.register(metrics, metadata, partitions, groups);
     }
 
     /**

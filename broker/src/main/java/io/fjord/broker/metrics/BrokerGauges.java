@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -42,7 +43,8 @@ import java.util.function.ToDoubleFunction;
  * The image-derived counts ({@link ReplicaCounts}) are computed once per metadata image. The set of per-log and
  * per-(group, partition) series follows the logs and committed offsets: a refresh on the {@code fjord-metrics-gauges}
  * thread every {@code refreshIntervalMs} (default {@value #DEFAULT_REFRESH_MS} ms) and after every metadata image the
- * logs were brought in step with (so a deleted topic's series go within one image).
+ * logs were brought in step with (so a deleted topic's series go within one image; images arriving while such a
+ * refresh is queued share it).
  *
  * <p>Lifecycle: {@link #register} once the node's components exist (before or after they start: state not yet
  * available reads as NaN and the first refresh after the logs opened registers their series); {@link #close()}
@@ -62,6 +64,8 @@ public final class BrokerGauges implements AutoCloseable {
     private final GroupGauges groups;
     private final ConsumerLagGauges lag;
     private final ScheduledExecutorService refresher;
+    /** A refresh asked for by an image is queued and not started yet: further images need no other. */
+    private final AtomicBoolean refreshQueued = new AtomicBoolean();
     private volatile ReplicaCounts counts;
     private volatile boolean closed;
 
@@ -219,8 +223,14 @@ public final class BrokerGauges implements AutoCloseable {
     }
 
     private void requestRefresh() {
+        if (!refreshQueued.compareAndSet(false, true)) {
+            return;
+        }
         try {
-            refresher.execute(this::refresh);
+            refresher.execute(() -> {
+                refreshQueued.set(false);
+                refresh();
+            });
         } catch (RejectedExecutionException e) {
             LOG.debug("Not refreshing the gauges: closed");
         }
