@@ -15,12 +15,15 @@ import java.util.Map;
 /**
  * The small, exactly known workload the metrics tests measure: a topic with {@code partitions} partitions, {@code
  * records} records of {@code valueBytes} ASCII bytes each (null keys) produced one at a time to partition 0 by a
- * stock producer, and optionally a consumer in {@code group} that subscribes, reads all of them and then commits
- * only offset {@code committed} of partition 0 (auto-commit off) before it leaves.
+ * stock producer, and optionally a consumer in {@code group} that subscribes, reads all of them, polls once more for
+ * {@link #IDLE_POLL} with nothing left to read (so its fetches wait {@link #FETCH_MAX_WAIT_MS} in the broker's
+ * purgatory), and then commits only offset {@code committed} of partition 0 (auto-commit off) before it leaves.
  *
  * <p>Immutable; {@link #run} drives the clients on the calling thread.
  */
 record MetricsWorkload(String topic, int partitions, int records, int valueBytes, String group, long committed) {
+    static final int FETCH_MAX_WAIT_MS = 500;
+    static final Duration IDLE_POLL = Duration.ofMillis(1_500);
 
     /** Without a consumer group. */
     static MetricsWorkload produceOnly(String topic, int partitions, int records, int valueBytes) {
@@ -49,7 +52,8 @@ record MetricsWorkload(String topic, int partitions, int records, int valueBytes
         try (KafkaConsumer<String, String> consumer = Clients.consumer(bootstrap, Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, group,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"))) {
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_MAX_WAIT_MS))) {
             consumer.subscribe(List.of(topic));
             int read = 0;
             long deadline = System.currentTimeMillis() + 60_000;
@@ -65,6 +69,7 @@ record MetricsWorkload(String topic, int partitions, int records, int valueBytes
                     read++;
                 }
             }
+            read += consumer.poll(IDLE_POLL).count();
             if (read != records) {
                 throw new AssertionError("group " + group + " read " + read + " records, " + records + " were produced");
             }

@@ -53,6 +53,7 @@ class PrometheusIT {
             assertAll(
                     () -> assertMessagesAndBytes(prometheus, workload),
                     () -> assertProduceLatency(prometheus),
+                    () -> assertFetchTimes(prometheus),
                     () -> assertGroupLag(prometheus, workload));
         }
     }
@@ -101,7 +102,8 @@ class PrometheusIT {
 
     /**
      * Produce's TotalTimeMs summary as Prometheus stores it: every quantile Kafka's histogram shows, ordered, within
-     * the request count's time, and a count of at least one request per record (each was sent alone).
+     * the request count's time, and a count of at least one request per record (each was sent alone), each
+     * answered without error (ErrorsPerSec counts error NONE too, as Kafka does).
      */
     private static void assertProduceLatency(PrometheusServer prometheus) {
         String series = "kafka_network_requestmetrics_totaltimems";
@@ -121,6 +123,25 @@ class PrometheusIT {
         }
         double requests = prometheus.value("sum(kafka_network_requestmetrics_requests_total{" + produce + "})");
         assertTrue(requests >= RECORDS, "Produce RequestsPerSec count over the versions: " + requests);
+        double errorsNone = prometheus.value(
+                "kafka_network_requestmetrics_errors_total{request=\"Produce\",error=\"NONE\"}");
+        assertTrue(errorsNone >= RECORDS, "Produce ErrorsPerSec{error=NONE}: " + errorsNone + " < " + RECORDS);
+    }
+
+    /**
+     * The group's idle poll made long-poll fetches wait fetch.max.wait.ms in purgatory: that wait is FetchConsumer's
+     * RemoteTimeMs and part of its TotalTimeMs, not of its LocalTimeMs (windowed maxima, docs/metrics.md).
+     */
+    private static void assertFetchTimes(PrometheusServer prometheus) {
+        String fetch = "{request=\"FetchConsumer\"}";
+        double remote = prometheus.value("kafka_network_requestmetrics_remotetimems_max" + fetch);
+        double local = prometheus.value("kafka_network_requestmetrics_localtimems_max" + fetch);
+        double total = prometheus.value("kafka_network_requestmetrics_totaltimems_max" + fetch);
+        String values = "FetchConsumer max remote " + remote + ", local " + local + ", total " + total + " ms; fetch.max.wait.ms "
+                + MetricsWorkload.FETCH_MAX_WAIT_MS;
+        assertTrue(remote >= MetricsWorkload.FETCH_MAX_WAIT_MS * 0.8 && remote < 5_000, values);
+        assertTrue(total >= remote, values);
+        assertTrue(local < remote, values);
     }
 
     @Test
