@@ -54,7 +54,8 @@ class PrometheusIT {
                     () -> assertMessagesAndBytes(prometheus, workload),
                     () -> assertProduceLatency(prometheus),
                     () -> assertFetchTimes(prometheus),
-                    () -> assertGroupLag(prometheus, workload));
+                    () -> assertGroupLag(prometheus, workload),
+                    () -> assertBrokerWideIsTheSumOfTopics(prometheus));
         }
     }
 
@@ -84,6 +85,23 @@ class PrometheusIT {
                 + " < bytes in " + bytesIn);
         double produceRequests = prometheus.value("kafka_server_brokertopicmetrics_totalproducerequests_total" + topic);
         assertTrue(produceRequests >= RECORDS, "produce requests for the topic: " + produceRequests);
+    }
+
+    /**
+     * As in Kafka, where every append to a leader's log (also the group coordinator's writes to
+     * __consumer_offsets) marks the topic's and the broker-wide MessagesIn/BytesIn together: the group's offset
+     * commit is counted under __consumer_offsets, and each broker-wide count is the sum of the per-topic ones.
+     */
+    private static void assertBrokerWideIsTheSumOfTopics(PrometheusServer prometheus) {
+        for (String meter : List.of("messagesin", "bytesin")) {
+            String series = "kafka_server_brokertopicmetrics_" + meter + "_total";
+            double offsetsTopic = prometheus.value(series + "{topic=\"__consumer_offsets\"}");
+            assertTrue(offsetsTopic > 0, series + " for __consumer_offsets after a group committed: " + offsetsTopic
+                    + "; " + prometheus.query(series));
+            double allTopics = prometheus.value(series + "{topic=\"\"}");
+            double sumOfTopics = prometheus.value("sum(" + series + "{topic!=\"\"})");
+            assertEquals(sumOfTopics, allTopics, series + ": broker-wide vs the sum over topics; " + prometheus.query(series));
+        }
     }
 
     /** The group's committed offset and lag (produced - committed) under kafka_exporter's names and labels. */
