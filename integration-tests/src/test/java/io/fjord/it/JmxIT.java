@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.management.MBeanAttributeInfo;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
@@ -14,8 +15,10 @@ import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,6 +33,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class JmxIT {
     private static final int RECORDS = 30;
     private static final int VALUE_BYTES = 100;
+    /** The attributes Kafka's JmxReporter shows for a Yammer Meter and a Histogram/Timer. */
+    private static final Set<String> METER_ATTRIBUTES = Set.of("Count", "EventType", "RateUnit", "MeanRate",
+            "OneMinuteRate", "FiveMinuteRate", "FifteenMinuteRate");
+    private static final Set<String> HISTOGRAM_ATTRIBUTES = Set.of("Count", "Min", "Max", "Mean", "StdDev",
+            "50thPercentile", "75thPercentile", "95thPercentile", "98thPercentile", "99thPercentile", "999thPercentile");
 
     @TempDir
     Path dir;
@@ -57,6 +65,7 @@ class JmxIT {
     /** BrokerTopicMetrics of the topic and broker-wide: Kafka's meter attributes, exact counts, a rate. */
     private static void assertTopicMeters(MBeanServerConnection jmx, String topic) throws Exception {
         ObjectName topicMessagesIn = name("kafka.server:type=BrokerTopicMetrics,name=MessagesInPerSec,topic=" + topic);
+        assertEquals(METER_ATTRIBUTES, attributeNames(jmx, topicMessagesIn), "a meter's attributes, as Kafka's");
         assertEquals(RECORDS, (long) jmx.getAttribute(topicMessagesIn, "Count"), topicMessagesIn.toString());
         assertEquals("messages", jmx.getAttribute(topicMessagesIn, "EventType"));
         assertEquals("SECONDS", String.valueOf(jmx.getAttribute(topicMessagesIn, "RateUnit")));
@@ -93,6 +102,7 @@ class JmxIT {
     /** Produce's TotalTimeMs histogram: Kafka's attribute names, a count of at least one request per record. */
     private static void assertProduceTimes(MBeanServerConnection jmx) throws Exception {
         ObjectName totalTime = name("kafka.network:type=RequestMetrics,name=TotalTimeMs,request=Produce");
+        assertEquals(HISTOGRAM_ATTRIBUTES, attributeNames(jmx, totalTime), "a timer's attributes, as Kafka's histograms");
         long count = (long) jmx.getAttribute(totalTime, "Count");
         assertTrue(count >= RECORDS, "Produce TotalTimeMs Count " + count + " < " + RECORDS + " (one request per record)");
         double p50 = (double) jmx.getAttribute(totalTime, "50thPercentile");
@@ -175,6 +185,11 @@ class JmxIT {
             Thread.sleep(500);
             value = (double) jmx.getAttribute(meter, rate);
         }
+    }
+
+    private static Set<String> attributeNames(MBeanServerConnection jmx, ObjectName name) throws Exception {
+        return Arrays.stream(jmx.getMBeanInfo(name).getAttributes()).map(MBeanAttributeInfo::getName)
+                .collect(Collectors.toSet());
     }
 
     private static ObjectName name(String objectName) throws Exception {

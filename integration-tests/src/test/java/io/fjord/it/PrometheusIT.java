@@ -185,8 +185,8 @@ class PrometheusIT {
         double last = value.getAsDouble();
         while (!expected.test(last)) {
             if (System.currentTimeMillis() > deadline) {
-                List<PrometheusServer.Sample> near = prometheus.query("{__name__=~\"" + promql.replaceAll("[{(].*", "")
-                        .replaceAll(".*\\(", "") + ".*\"}");
+                String name = promql.replaceAll("[{(].*", "");
+                List<PrometheusServer.Sample> near = prometheus.query("{__name__=~\"" + name + ".*\"}");
                 throw new AssertionError("timed out after 20 s waiting for " + what + ": " + promql + " = " + last
                         + "; series of that name: " + near + "\n" + prometheus.log());
             }
