@@ -55,7 +55,8 @@ class PrometheusIT {
                     () -> assertProduceLatency(prometheus),
                     () -> assertFetchTimes(prometheus),
                     () -> assertGroupLag(prometheus, workload),
-                    () -> assertBrokerWideIsTheSumOfTopics(prometheus));
+                    () -> assertBrokerWideIsTheSumOfTopics(prometheus),
+                    () -> assertEveryScrapeWasIngested(prometheus));
         }
     }
 
@@ -102,6 +103,20 @@ class PrometheusIT {
             double sumOfTopics = prometheus.value("sum(" + series + "{topic!=\"\"})");
             assertEquals(sumOfTopics, allTopics, series + ": broker-wide vs the sum over topics; " + prometheus.query(series));
         }
+    }
+
+    /**
+     * Prometheus ingested every scrape whole: no sample dropped as a duplicate series, out of order or out of
+     * bounds, which a text exposition with two lines for one series (e.g. label order) would cause.
+     */
+    private static void assertEveryScrapeWasIngested(PrometheusServer prometheus) {
+        for (String counter : List.of("prometheus_target_scrapes_sample_duplicate_timestamp_total",
+                "prometheus_target_scrapes_sample_out_of_order_total",
+                "prometheus_target_scrapes_sample_out_of_bounds_total")) {
+            assertEquals(0.0, prometheus.ownMetric(counter), counter + "\n" + prometheus.log());
+        }
+        double samples = prometheus.value("scrape_samples_scraped{job=\"fjord\"}");
+        assertTrue(samples > 100, "samples per scrape: " + samples);
     }
 
     /** The group's committed offset and lag (produced - committed) under kafka_exporter's names and labels. */

@@ -155,6 +155,23 @@ final class PrometheusServer implements AutoCloseable {
         return samples.isEmpty() ? Double.NaN : samples.get(0).value();
     }
 
+    /** The value of {@code name} (no labels) in Prometheus' own /metrics, NaN when it has no such line. */
+    double ownMetric(String name) {
+        try {
+            for (String line : get("/metrics").body().split("\n")) {
+                if (line.startsWith(name + " ")) {
+                    return Double.parseDouble(line.substring(name.length() + 1).trim());
+                }
+            }
+            return Double.NaN;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
     /** What Prometheus logged so far (warnings and errors), for failure messages. */
     String log() {
         try {
