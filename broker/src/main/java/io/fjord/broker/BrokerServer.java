@@ -120,8 +120,8 @@ public final class BrokerServer implements AutoCloseable {
         this.metrics = BrokerMetrics.create(config.metricsEnabled(), true);
         this.metadata = new BrokerMetadata(config);
         this.partitions = new PartitionManager(metadata);
-        this.groups = new GroupCoordinatorService(config, metadata, partitions);
         BrokerTopicMetrics.Topics topicMetrics = new BrokerTopicMetrics.Topics(metrics);
+        this.groups = new GroupCoordinatorService(config, metadata, partitions, topicMetrics);
         partitions.addImageListener(image -> topicMetrics.retainOnly(image.topicsByName()::containsKey));
         this.dispatcher = new RequestDispatcher(ApiHandlerRegistry.forBroker(BrokerFeatures.defaults(), metadata,
                 partitions, groups, topicMetrics), ready);

@@ -10,6 +10,8 @@ import io.fjord.log.PartitionLog;
 import io.fjord.log.Scheduler;
 import io.fjord.log.ThreadScheduler;
 import io.fjord.log.Time;
+import io.fjord.metrics.BrokerMetrics;
+import io.fjord.metrics.BrokerTopicMetrics;
 import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.PartitionImage;
 import io.fjord.metadata.TopicImage;
@@ -86,12 +88,23 @@ public final class GroupCoordinatorService implements AutoCloseable {
     }
 
     public GroupCoordinatorService(BrokerConfig config, BrokerMetadata metadata, PartitionManager partitions) {
-        this(config, metadata, partitions, Time.SYSTEM, new ThreadScheduler(1, "fjord-group-coordinator"));
+        this(config, metadata, partitions, new BrokerTopicMetrics.Topics(BrokerMetrics.noop()));
+    }
+
+    /** A service whose appends to {@code __consumer_offsets} count in {@code topicMetrics}, as Kafka counts them. */
+    public GroupCoordinatorService(BrokerConfig config, BrokerMetadata metadata, PartitionManager partitions,
+                                   BrokerTopicMetrics.Topics topicMetrics) {
+        this(config, metadata, partitions, Time.SYSTEM, new ThreadScheduler(1, "fjord-group-coordinator"), topicMetrics);
     }
 
     /** As the public constructor with the coordinator's clock and timers injected; closing this closes {@code scheduler}. */
     GroupCoordinatorService(BrokerConfig config, BrokerMetadata metadata, PartitionManager partitions, Time time,
                             Scheduler scheduler) {
+        this(config, metadata, partitions, time, scheduler, new BrokerTopicMetrics.Topics(BrokerMetrics.noop()));
+    }
+
+    private GroupCoordinatorService(BrokerConfig config, BrokerMetadata metadata, PartitionManager partitions, Time time,
+                                    Scheduler scheduler, BrokerTopicMetrics.Topics topicMetrics) {
         this.config = config;
         this.metadata = metadata;
         this.partitions = partitions;
@@ -103,7 +116,7 @@ public final class GroupCoordinatorService implements AutoCloseable {
             return t;
         });
         this.coordinator = new GroupCoordinator(config.groupCoordinatorConfig(), time, scheduler,
-                new OffsetsTopicLog(metadata, partitions, time));
+                new OffsetsTopicLog(metadata, partitions, time, topicMetrics));
         coordinator.start();
         partitions.addImageListener(this::onImage);
     }

@@ -16,6 +16,8 @@ import io.fjord.protocol.ErrorCode;
 import io.fjord.protocol.records.CompressionType;
 import io.fjord.protocol.records.CorruptRecordException;
 import io.fjord.protocol.records.RecordBatchBuilder;
+import io.fjord.metrics.BrokerMetrics;
+import io.fjord.metrics.BrokerTopicMetrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
@@ -36,17 +38,28 @@ import java.util.concurrent.RejectedExecutionException;
  *
  * <p>Errors are {@link ApiException}s with Kafka's codes: NOT_COORDINATOR when this node does not lead the
  * partition (or is shutting down), KAFKA_STORAGE_ERROR, MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE, CORRUPT_MESSAGE,
- * else UNKNOWN_SERVER_ERROR. Thread-safe.
+ * else UNKNOWN_SERVER_ERROR.
+ *
+ * <p>Each append counts in kafka.server BrokerTopicMetrics for {@code __consumer_offsets} (and broker-wide) as Kafka's
+ * ReplicaManager counts every leader append: a produce request, and on success the records and bytes appended, else
+ * a failed produce. Thread-safe.
  */
 public final class OffsetsTopicLog implements CoordinatorLog {
     private final BrokerMetadata metadata;
     private final PartitionManager partitions;
     private final Time time;
+    private final BrokerTopicMetrics.Topics topicMetrics;
 
     public OffsetsTopicLog(BrokerMetadata metadata, PartitionManager partitions, Time time) {
+        this(metadata, partitions, time, new BrokerTopicMetrics.Topics(BrokerMetrics.noop()));
+    }
+
+    public OffsetsTopicLog(BrokerMetadata metadata, PartitionManager partitions, Time time,
+                           BrokerTopicMetrics.Topics topicMetrics) {
         this.metadata = metadata;
         this.partitions = partitions;
         this.time = time;
+        this.topicMetrics = topicMetrics;
     }
 
     /** The key of partition {@code partition}'s I/O executor: appends and the load of one partition share it. */
@@ -91,8 +104,16 @@ public final class OffsetsTopicLog implements CoordinatorLog {
                     r.value() == null ? null : Unpooled.wrappedBuffer(r.value()), List.of());
         }
         ByteBuf bytes = builder.build();
+        BrokerTopicMetrics counts = topicMetrics.topic(OffsetsTopic.NAME);
+        counts.markProduceRequest();
         try {
-            return log.append(bytes, p.leaderEpoch(), AppendOrigin.COORDINATOR);
+            int size = bytes.readableBytes();
+            AppendResult result = log.append(bytes, p.leaderEpoch(), AppendOrigin.COORDINATOR);
+            counts.markAppended(records.size(), size);
+            return result;
+        } catch (RuntimeException e) {
+            counts.markFailedProduce();
+            throw e;
         } finally {
             bytes.release();
         }
