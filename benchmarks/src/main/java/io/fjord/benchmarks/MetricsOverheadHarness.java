@@ -39,7 +39,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code window} requests in flight per socket. The requests are encoded once; the client only writes
  * bytes and reads response frames, so the broker is what is measured.
  *
- * <p>Prints MB/s and requests/s of every round and the on/off ratio of each round and of the totals. Logs
+ * <p>Prints MB/s and requests/s of every round and the on/off ratio of each round and of the totals, and the
+ * broker's CPU time per request (the JVM's CPU time during a run minus the client threads'), which a loaded,
+ * shared machine disturbs far less than throughput. Logs
  * live in /dev/shm when it is writable (else the temp dir; {@code -Dbench.dir=...} chooses), so disk
  * write-back of one run does not slow the next, and are kept small with log.retention.bytes. Each run starts
  * after a GC and a short pause.
@@ -51,6 +53,13 @@ public final class MetricsOverheadHarness {
     private static final String TOPIC = "bench";
     private static final short PRODUCE_VERSION = 9;
     private static final int WINDOW = 32;
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    /** CPU time of this JVM (all threads); the broker's share of a run is this minus the client threads'. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
 
     private MetricsOverheadHarness() {
     }
@@ -83,6 +92,10 @@ public final class MetricsOverheadHarness {
             double offBytes = 0;
             double onTime = 0;
             double offTime = 0;
+            long onCpu = 0;
+            long offCpu = 0;
+            long onRequests = 0;
+            long offRequests = 0;
             List<Double> ratios = new ArrayList<>();
             for (int r = 0; r < rounds; r++) {
                 Result a;
@@ -94,14 +107,19 @@ public final class MetricsOverheadHarness {
                     b = run(off, frames, seconds);
                     a = run(on, frames, seconds);
                 }
+                onCpu += a.brokerCpuNanos;
+                offCpu += b.brokerCpuNanos;
+                onRequests += a.requests;
+                offRequests += b.requests;
                 onBytes += a.bytes;
                 onTime += a.seconds;
                 offBytes += b.bytes;
                 offTime += b.seconds;
                 double ratio = a.mbPerSec() / b.mbPerSec();
                 ratios.add(ratio);
-                System.out.printf(Locale.ROOT, "round %d: on %.1f MB/s (%.0f req/s)  off %.1f MB/s (%.0f req/s)  on/off %.3f%n",
-                        r + 1, a.mbPerSec(), a.requestsPerSec(), b.mbPerSec(), b.requestsPerSec(), ratio);
+                System.out.printf(Locale.ROOT, "round %d: on %.1f MB/s (%.0f req/s, %.1f us CPU/req)  off %.1f MB/s "
+                        + "(%.0f req/s, %.1f us CPU/req)  on/off %.3f%n", r + 1, a.mbPerSec(), a.requestsPerSec(),
+                        a.cpuMicrosPerRequest(), b.mbPerSec(), b.requestsPerSec(), b.cpuMicrosPerRequest(), ratio);
             }
             double[] sorted = ratios.stream().mapToDouble(Double::doubleValue).sorted().toArray();
             double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
@@ -110,12 +128,21 @@ public final class MetricsOverheadHarness {
             System.out.printf(Locale.ROOT, "total: on %.1f MB/s  off %.1f MB/s  on/off %.3f  median round on/off %.3f  "
                     + "(rounds %s)%n", onBytes / onTime / 1e6, offBytes / offTime / 1e6, total, median,
                     Arrays.toString(ratios.stream().map(x -> String.format(Locale.ROOT, "%.3f", x)).toArray()));
+            double onCpuPerRequest = onCpu / 1e3 / onRequests;
+            double offCpuPerRequest = offCpu / 1e3 / offRequests;
+            System.out.printf(Locale.ROOT, "broker CPU per request: on %.2f us  off %.2f us  on/off %.3f "
+                    + "(throughput at equal CPU: on/off %.3f)%n", onCpuPerRequest, offCpuPerRequest,
+                    onCpuPerRequest / offCpuPerRequest, offCpuPerRequest / onCpuPerRequest);
         } finally {
             deleteRecursively(root);
         }
     }
 
-    private record Result(long bytes, long requests, double seconds) {
+    private record Result(long bytes, long requests, double seconds, long brokerCpuNanos) {
+        double cpuMicrosPerRequest() {
+            return brokerCpuNanos / 1e3 / requests;
+        }
+
         double mbPerSec() {
             return bytes / seconds / 1e6;
         }
@@ -226,6 +253,8 @@ public final class MetricsOverheadHarness {
         Thread.sleep(500);
         int connections = frames.length;
         long[] requests = new long[connections];
+        java.util.concurrent.atomic.AtomicLong clientCpu = new java.util.concurrent.atomic.AtomicLong();
+        long cpuStart = processCpuNanos();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Thread> threads = new ArrayList<>();
         long start = System.nanoTime();
@@ -234,7 +263,8 @@ public final class MetricsOverheadHarness {
             int index = c;
             Thread t = new Thread(() -> {
                 try {
-                    requests[index] = produce(server, frames[index], stopAt);
+                    requests[index] = produce(server, frames[index], stopAt, clientCpu);
+                    clientCpu.addAndGet(THREADS.getCurrentThreadCpuTime());
                 } catch (Throwable e) {
                     failure.compareAndSet(null, e);
                 }
@@ -246,6 +276,7 @@ public final class MetricsOverheadHarness {
             t.join();
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
+        long brokerCpu = processCpuNanos() - cpuStart - clientCpu.get();
         if (failure.get() != null) {
             throw new IllegalStateException("produce failed", failure.get());
         }
@@ -255,11 +286,12 @@ public final class MetricsOverheadHarness {
             total += requests[c];
             bytes += requests[c] * (long) frames[c].length;
         }
-        return new Result(bytes, total, elapsed);
+        return new Result(bytes, total, elapsed, brokerCpu);
     }
 
     /** Writes {@code frame} with at most {@link #WINDOW} unanswered until {@code stopAt}; returns the answered count. */
-    private static long produce(BrokerServer server, byte[] frame, long stopAt) throws Exception {
+    private static long produce(BrokerServer server, byte[] frame, long stopAt,
+                                java.util.concurrent.atomic.AtomicLong clientCpu) throws Exception {
         try (Socket socket = connect(server)) {
             Semaphore window = new Semaphore(WINDOW);
             long[] answered = {0};
@@ -295,6 +327,8 @@ public final class MetricsOverheadHarness {
                 } catch (IOException e) {
                     readFailure.compareAndSet(null, e);
                     window.release(WINDOW);
+                } finally {
+                    clientCpu.addAndGet(THREADS.getCurrentThreadCpuTime());
                 }
             }, "bench-reader");
             reader.setDaemon(true);
