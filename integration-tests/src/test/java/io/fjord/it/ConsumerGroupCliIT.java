@@ -45,7 +45,7 @@ class ConsumerGroupCliIT {
     private static final String CONSUMER_GROUPS = "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand";
 
     @RegisterExtension
-    static final GroupBrokerExtension broker = new GroupBrokerExtension();
+    static final BrokerProcessExtension broker = new BrokerProcessExtension();
 
     private static Result groups(String... args) {
         List<String> all = new ArrayList<>(List.of("--bootstrap-server", broker.bootstrapServers()));

@@ -41,7 +41,7 @@ class ConsumerGroupIT {
     private static final int SESSION_TIMEOUT_MS = 6000;
 
     @RegisterExtension
-    static final GroupBrokerExtension broker = new GroupBrokerExtension();
+    static final BrokerProcessExtension broker = new BrokerProcessExtension();
 
     private static Map<String, Object> fastMember() {
         return Map.of(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, SESSION_TIMEOUT_MS,

@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(120)
 class CooperativeRebalanceIT {
     @RegisterExtension
-    static final GroupBrokerExtension broker = new GroupBrokerExtension();
+    static final BrokerProcessExtension broker = new BrokerProcessExtension();
 
     private static GroupConsumer member(String group, String topic, String name) {
         return GroupConsumer.start(broker.bootstrapServers(), group, topic, name, Map.of(

@@ -48,7 +48,7 @@ class GroupBadInputIT {
     private static final String TOPIC = "bad-input";
 
     @RegisterExtension
-    static final GroupBrokerExtension broker = new GroupBrokerExtension();
+    static final BrokerProcessExtension broker = new BrokerProcessExtension();
 
     private static RawGroups raw;
     /** The static member that replaced another, for the restart test: its member id and generation. */

@@ -32,7 +32,7 @@ class StaticMembershipIT {
     private static final int HEARTBEAT_INTERVAL_MS = 500;
 
     @RegisterExtension
-    static final GroupBrokerExtension broker = new GroupBrokerExtension();
+    static final BrokerProcessExtension broker = new BrokerProcessExtension();
 
     private static GroupConsumer member(String group, String topic, String instanceId) {
         return GroupConsumer.start(broker.bootstrapServers(), group, topic, instanceId, Map.of(
