@@ -167,10 +167,10 @@ class OffsetsTopicFormatTest {
         assertEquals(List.of(), decoded.members());
     }
 
-    @Test
-    void groupValueVersionZeroUsesTheSessionTimeoutAsRebalanceTimeout() {
+    /** A non-flexible group value of {@code version} (0 or 1) with one member, written up to its timeouts. */
+    private static Writer legacyGroupValueUpToMemberTimeouts(int version) {
         Writer w = new Writer();
-        w.int16(0);
+        w.int16(version);
         w.string("consumer", false);
         w.int32(2);
         w.nullableString("range", false);
@@ -179,6 +179,12 @@ class OffsetsTopicFormatTest {
         w.string("m", false);
         w.string("c", false);
         w.string("/h", false);
+        return w;
+    }
+
+    @Test
+    void groupValueVersionZeroUsesTheSessionTimeoutAsRebalanceTimeout() {
+        Writer w = legacyGroupValueUpToMemberTimeouts(0);
         w.int32(7000);
         w.bytes(bytes("s"), false);
         w.bytes(bytes("a"), false);
@@ -192,16 +198,7 @@ class OffsetsTopicFormatTest {
 
     @Test
     void groupValueVersionOneHasRebalanceTimeoutButNoStateTimestamp() {
-        Writer w = new Writer();
-        w.int16(1);
-        w.string("consumer", false);
-        w.int32(2);
-        w.nullableString("range", false);
-        w.nullableString("m", false);
-        w.int32(1);
-        w.string("m", false);
-        w.string("c", false);
-        w.string("/h", false);
+        Writer w = legacyGroupValueUpToMemberTimeouts(1);
         w.int32(25_000);
         w.int32(7000);
         w.bytes(bytes("s"), false);
