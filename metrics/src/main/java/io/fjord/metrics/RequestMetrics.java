@@ -49,10 +49,6 @@ public final class RequestMetrics {
         this.responseSendTime = metrics.timer(name("ResponseSendTimeMs"));
     }
 
-    public String request() {
-        return request;
-    }
-
     private KafkaMetricName name(String name) {
         return KafkaMetricName.of(DOMAIN, TYPE, name, "request", request);
     }

@@ -132,15 +132,13 @@ public final class ConnectionSequencer extends ChannelInboundHandlerAdapter {
                 request.context().header().correlationId(), response);
         long sendStart = System.nanoTime();
         ctx.writeAndFlush(out).addListener((ChannelFutureListener) written -> {
-            if (written.isSuccess()) {
-                stats.record(request, response, sendStart, System.nanoTime());
-            }
             if (!written.isSuccess()) {
                 LOG.debug("Closing connection: writing the response to {} failed", request.context(), written.cause());
                 inFlight = false;
                 ctx.close();
                 return;
             }
+            stats.record(request, response, sendStart, System.nanoTime());
             inFlight = false;
             dispatchNext(ctx);
         });

@@ -29,7 +29,7 @@ import java.util.function.IntFunction;
  * Stateless; thread-safe.
  */
 final class ResponseErrors {
-    static final IntFunction<String> ERROR_NAME = code -> ErrorCode.forCode((short) code).name();
+    private static final IntFunction<String> ERROR_NAME = code -> ErrorCode.forCode((short) code).name();
 
     private static final ClassValue<Walker> WALKERS = new ClassValue<>() {
         @Override
