@@ -71,18 +71,9 @@ public final class RequestMetrics {
 
     /** RequestsPerSec {request, version}; registered on first use. */
     public KafkaMeter requests(int version) {
-        int slot = version >= 0 && version < requestsByVersion.length() ? version : -1;
-        if (slot < 0) {
-            return metrics.meter(KafkaMetricName.of(DOMAIN, TYPE, "RequestsPerSec", "request", request,
-                    "version", String.valueOf(version)), "requests");
-        }
-        KafkaMeter meter = requestsByVersion.get(slot);
-        if (meter == null) {
-            meter = metrics.meter(KafkaMetricName.of(DOMAIN, TYPE, "RequestsPerSec", "request", request,
-                    "version", String.valueOf(version)), "requests");
-            requestsByVersion.set(slot, meter);
-        }
-        return meter;
+        KafkaMeter meter = cachedOrNull(requestsByVersion, version);
+        return meter != null ? meter : register(requestsByVersion, version, KafkaMetricName.of(DOMAIN, TYPE,
+                "RequestsPerSec", "request", request, "version", String.valueOf(version)));
     }
 
     /**
@@ -90,16 +81,20 @@ public final class RequestMetrics {
      * "UNKNOWN_TOPIC_OR_PARTITION") is read only the first time the code is seen.
      */
     public KafkaMeter errors(int code, IntFunction<String> errorName) {
-        int slot = code + 1;
-        if (slot < 0 || slot >= ERROR_SLOTS) {
-            return metrics.meter(KafkaMetricName.of(DOMAIN, TYPE, "ErrorsPerSec", "request", request,
-                    "error", errorName.apply(code)), "requests");
-        }
-        KafkaMeter meter = errorsByCode.get(slot);
-        if (meter == null) {
-            meter = metrics.meter(KafkaMetricName.of(DOMAIN, TYPE, "ErrorsPerSec", "request", request,
-                    "error", errorName.apply(code)), "requests");
-            errorsByCode.set(slot, meter);
+        KafkaMeter meter = cachedOrNull(errorsByCode, code + 1);
+        return meter != null ? meter : register(errorsByCode, code + 1, KafkaMetricName.of(DOMAIN, TYPE,
+                "ErrorsPerSec", "request", request, "error", errorName.apply(code)));
+    }
+
+    private static KafkaMeter cachedOrNull(AtomicReferenceArray<KafkaMeter> meters, int slot) {
+        return slot >= 0 && slot < meters.length() ? meters.get(slot) : null;
+    }
+
+    /** Registers (idempotently) the meter {@code name} and caches it in {@code slot} when the slot exists. */
+    private KafkaMeter register(AtomicReferenceArray<KafkaMeter> meters, int slot, KafkaMetricName name) {
+        KafkaMeter meter = metrics.meter(name, "requests");
+        if (slot >= 0 && slot < meters.length()) {
+            meters.set(slot, meter);
         }
         return meter;
     }
