@@ -15,7 +15,6 @@ import io.fjord.log.TopicPartition;
 import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.PartitionImage;
 import io.fjord.metadata.TopicImage;
-import io.fjord.metrics.BrokerMetrics;
 import io.fjord.metrics.BrokerTopicMetrics;
 import io.fjord.replication.DelayedOperationPurgatory;
 import io.fjord.replication.Timer;
@@ -102,11 +101,6 @@ public final class PartitionManager implements AutoCloseable {
     /** The last image the logs were brought in step with (guarded by this); null before the first. */
     private MetadataImage reconciled;
     private final List<Consumer<MetadataImage>> imageListeners = new CopyOnWriteArrayList<>();
-
-    /** A manager whose topics count into no-op meters. */
-    public PartitionManager(BrokerMetadata metadata) {
-        this(metadata, new BrokerTopicMetrics.Topics(BrokerMetrics.noop()));
-    }
 
     /** A manager that serves each topic's meters from {@code topicMetrics} and drops those of deleted topics. */
     public PartitionManager(BrokerMetadata metadata, BrokerTopicMetrics.Topics topicMetrics) {
