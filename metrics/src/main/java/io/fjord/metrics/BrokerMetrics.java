@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
-import io.micrometer.core.instrument.config.NamingConvention;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -16,6 +15,7 @@ import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.core.instrument.config.NamingConvention;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -36,8 +36,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The broker's metrics: one Micrometer {@link PrometheusMeterRegistry} as the single instrumentation API, the
- * Prometheus text from its {@link #scrape()}, and our own JMX exporter over the same meters: one MBean per
+ * The broker's metrics: one Micrometer {@link PrometheusMeterRegistry} for meters, gauges and the JVM binders plus
+ * our own timers, the Prometheus text of both from the registry's {@link #scrape()}, and our own JMX exporter over
+ * the same metrics: one MBean per
  * {@link KafkaMetricName}, registered under Kafka's ObjectName in the platform MBeanServer with Kafka's
  * attributes.
  *
