@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.LongAdder;
  * collecting, and the first read after a silence still shows everything recorded since the previous read.
  * Time is the {@link Clock#monotonicTime()} of the clock given to the constructor.
  *
+ * <p>Memory: {@value #RING} slices of {@link LogLinearBuckets#COUNT} (624) longs, about 20 KB per histogram.
+ *
  * <p>Invariants: closes are at least {@link #SLICE_NANOS} apart, so the slice being reopened was closed at least
  * {@code (RING - 1) * SLICE_NANOS = WINDOW_NANOS} ago and has expired; count, sum and the sum of squares are
  * exact and all-time (the sum is moved from its adder into a double on reads, so it never wraps).

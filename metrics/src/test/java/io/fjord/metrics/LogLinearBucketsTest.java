@@ -26,6 +26,7 @@ class LogLinearBucketsTest {
         assertTrue(LogLinearBuckets.width(LogLinearBuckets.index(1_000)) <= 1_000 / 16);
         assertTrue(LogLinearBuckets.RANGE_END > 3_600_000_000_000L);
         assertEquals(16, LogLinearBuckets.index(2 * 1024) - LogLinearBuckets.index(1024));
+        assertEquals(624, LogLinearBuckets.COUNT);
     }
 
     @Test
