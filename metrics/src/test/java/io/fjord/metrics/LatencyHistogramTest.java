@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.MockClock;
+import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
@@ -139,6 +140,23 @@ class LatencyHistogramTest {
                 assertEquals(1_000_000L * (second + 1), w.max());
             }
         }
+    }
+
+    @Test
+    void recordingDoesNotAllocate() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        LatencyHistogram h = new LatencyHistogram(clock);
+        for (int i = 0; i < 20_000; i++) {
+            h.record(i * 1_000L);
+        }
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 1_000_000; i++) {
+            h.record(i * 1_000L);
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+        assertTrue(allocated < 10_000, allocated + " bytes allocated by 1,000,000 records");
+        assertEquals(1_020_000, h.count());
     }
 
     @Test
