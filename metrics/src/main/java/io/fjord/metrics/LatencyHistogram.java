@@ -29,8 +29,9 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Memory: {@value #RING} slices of {@link LogLinearBuckets#COUNT} (624) longs, about 20 KB per histogram.
  *
  * <p>Invariants: closes are at least {@link #SLICE_NANOS} apart, so the slice being reopened was closed at least
- * {@code (RING - 1) * SLICE_NANOS = WINDOW_NANOS} ago and has expired; count, sum and the sum of squares are
- * exact and all-time (the sum is moved from its adder into a double on reads, so it never wraps).
+ * {@code (RING - 1) * SLICE_NANOS = WINDOW_NANOS} ago and has expired. Count, sum, min, max and the sum of
+ * squares are all-time; count and sum are exact (each read moves the sum's adder into a double, so it never
+ * wraps, exact up to 2^53 ns, ~104 days of summed durations); the sum of squares is a double sum.
  *
  * <p>Thread-safety: {@link #record} is lock-free and safe from any number of threads (adders, one atomic bucket
  * increment, compare-and-set of min/max only when they change). Reads synchronize on this object among
