@@ -1,103 +1,79 @@
 package io.fjord.metrics;
 
-import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.distribution.ValueAtPercentile;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.DoubleAdder;
+import io.micrometer.core.instrument.Clock;
 
 /**
- * A {@link KafkaTimer} over a Micrometer {@link DistributionSummary} in milliseconds (count, sum, windowed max
- * and client-side percentiles {@link #QUANTILES}), plus what Kafka's Histogram shows and Micrometer does not
- * keep: all-time min and max, and the sum of squares for the standard deviation.
+ * A {@link KafkaTimer} over a {@link LatencyHistogram}: records nanoseconds, reads milliseconds. Count, Min, Max,
+ * Mean and StdDev are over the timer's whole life, as in Kafka; the percentiles {@link #QUANTILES} and the
+ * windowed maximum come from the histogram's recent window (90 to 150 s, where Yammer uses an exponentially
+ * decaying reservoir) and are within 1/32 of the exact percentile of the samples in that window.
  *
- * <p>Percentiles are Micrometer's time-windowed ones (the last ~2 minutes, rotating), where Yammer uses an
- * exponentially decaying reservoir; Count, Min, Max, Mean and StdDev are over the meter's whole life, as in Kafka.
- *
- * <p>Thread-safety: recording is lock-free; min/max use compare-and-set only when they change.
+ * <p>Thread-safety: recording is lock-free and allocation-free; reads may come from any thread.
  */
 final class HistogramTimer implements KafkaTimer {
 
     static final double[] QUANTILES = {0.5, 0.75, 0.95, 0.98, 0.99, 0.999};
+    private static final double NANOS_PER_MILLI = 1e6;
 
-    private final DistributionSummary summary;
-    private final DoubleAdder sumOfSquares = new DoubleAdder();
-    /** Raw bits of non-negative doubles order like the doubles, so min/max compare the longs. */
-    private final AtomicLong minBits = new AtomicLong(Double.doubleToRawLongBits(Double.POSITIVE_INFINITY));
-    private final AtomicLong maxBits = new AtomicLong(Double.doubleToRawLongBits(0.0));
+    private final LatencyHistogram histogram;
 
-    HistogramTimer(DistributionSummary summary) {
-        this.summary = summary;
-    }
-
-    DistributionSummary summary() {
-        return summary;
+    HistogramTimer(Clock clock) {
+        this.histogram = new LatencyHistogram(clock);
     }
 
     @Override
     public void record(long millis) {
-        recordMillis(millis);
+        if (millis >= 0) {
+            histogram.record(millis < Long.MAX_VALUE / 1_000_000 ? millis * 1_000_000 : Long.MAX_VALUE);
+        }
     }
 
     @Override
     public void recordNanos(long nanos) {
-        recordMillis(nanos / 1e6);
-    }
-
-    private void recordMillis(double ms) {
-        if (!(ms >= 0)) {
-            return;
-        }
-        summary.record(ms);
-        sumOfSquares.add(ms * ms);
-        long bits = Double.doubleToRawLongBits(ms);
-        long min;
-        while (bits < (min = minBits.get()) && !minBits.compareAndSet(min, bits)) {
-            Thread.onSpinWait();
-        }
-        long max;
-        while (bits > (max = maxBits.get()) && !maxBits.compareAndSet(max, bits)) {
-            Thread.onSpinWait();
-        }
+        histogram.record(nanos);
     }
 
     @Override
     public long count() {
-        return summary.count();
+        return histogram.count();
+    }
+
+    double sum() {
+        return histogram.sum() / NANOS_PER_MILLI;
     }
 
     double min() {
-        return summary.count() == 0 ? 0.0 : Double.longBitsToDouble(minBits.get());
+        return histogram.min() / NANOS_PER_MILLI;
     }
 
     double max() {
-        return summary.count() == 0 ? 0.0 : Double.longBitsToDouble(maxBits.get());
+        return histogram.max() / NANOS_PER_MILLI;
     }
 
     double mean() {
-        long n = summary.count();
-        return n == 0 ? 0.0 : summary.totalAmount() / n;
+        return histogram.mean() / NANOS_PER_MILLI;
     }
 
     double stdDev() {
-        long n = summary.count();
-        if (n <= 1) {
-            return 0.0;
-        }
-        double sum = summary.totalAmount();
-        double variance = (sumOfSquares.sum() - sum * sum / n) / (n - 1);
-        return variance > 0 ? Math.sqrt(variance) : 0.0;
+        return histogram.stdDev() / NANOS_PER_MILLI;
     }
 
-    /** The values of {@link #QUANTILES}, in that order. */
-    double[] percentiles() {
-        double[] out = new double[QUANTILES.length];
-        for (ValueAtPercentile v : summary.takeSnapshot().percentileValues()) {
-            for (int i = 0; i < QUANTILES.length; i++) {
-                if (v.percentile() == QUANTILES[i]) {
-                    out[i] = v.value();
-                }
-            }
+    /** The window's percentiles {@link #QUANTILES} (in that order) and maximum, in milliseconds. */
+    Window window() {
+        LatencyHistogram.Window w = histogram.window(QUANTILES);
+        double[] percentiles = w.percentiles();
+        for (int i = 0; i < percentiles.length; i++) {
+            percentiles[i] /= NANOS_PER_MILLI;
         }
-        return out;
+        return new Window(w.max() / NANOS_PER_MILLI, percentiles);
+    }
+
+    /** The values of {@link #QUANTILES}, in that order, in milliseconds. */
+    double[] percentiles() {
+        return window().percentiles();
+    }
+
+    /** A read of the recent window in milliseconds: its maximum and the values of {@link #QUANTILES}. */
+    record Window(double max, double[] percentiles) {
     }
 }

@@ -83,6 +83,88 @@ class BrokerMetricsTest {
     }
 
     @Test
+    void timerScrapeHasMicrometersLayoutWithHelpAndTypeForTheSummaryAndTheMax() {
+        BrokerMetrics m = metrics(false);
+        m.timer(TOTAL_TIME).recordNanos(1_500_000);
+        m.timer(KafkaMetricName.of("kafka.network", "RequestMetrics", "TotalTimeMs", "request", "Fetch"));
+
+        String text = m.scrape();
+
+        double bucketOf1500us = LogLinearBuckets.representative(LogLinearBuckets.index(1_500_000)) / 1e6;
+        assertEquals(1.5, bucketOf1500us, 1.5 * LogLinearBuckets.RELATIVE_ERROR);
+        String help = "# HELP kafka_network_requestmetrics_totaltimems kafka.network:type=RequestMetrics,name=TotalTimeMs\n"
+                + "# TYPE kafka_network_requestmetrics_totaltimems summary\n";
+        StringBuilder summary = new StringBuilder(help);
+        for (String q : new String[] {"0.5", "0.75", "0.95", "0.98", "0.99", "0.999"}) {
+            summary.append("kafka_network_requestmetrics_totaltimems{request=\"Fetch\",quantile=\"").append(q)
+                    .append("\"} 0.0\n");
+        }
+        summary.append("kafka_network_requestmetrics_totaltimems_count{request=\"Fetch\"} 0\n")
+                .append("kafka_network_requestmetrics_totaltimems_sum{request=\"Fetch\"} 0.0\n");
+        for (String q : new String[] {"0.5", "0.75", "0.95", "0.98", "0.99", "0.999"}) {
+            summary.append("kafka_network_requestmetrics_totaltimems{request=\"Produce\",quantile=\"").append(q)
+                    .append("\"} ").append(bucketOf1500us).append("\n");
+        }
+        summary.append("kafka_network_requestmetrics_totaltimems_count{request=\"Produce\"} 1\n")
+                .append("kafka_network_requestmetrics_totaltimems_sum{request=\"Produce\"} 1.5\n")
+                .append("# HELP kafka_network_requestmetrics_totaltimems_max kafka.network:type=RequestMetrics,name=TotalTimeMs\n")
+                .append("# TYPE kafka_network_requestmetrics_totaltimems_max gauge\n")
+                .append("kafka_network_requestmetrics_totaltimems_max{request=\"Fetch\"} 0.0\n")
+                .append("kafka_network_requestmetrics_totaltimems_max{request=\"Produce\"} 1.5\n");
+        assertTrue(text.contains(summary), text);
+    }
+
+    @Test
+    void timerPercentilesFollowTheWindowAndCountAndSumStayAllTime() {
+        BrokerMetrics m = metrics(false);
+        KafkaTimer t = m.timer(TOTAL_TIME);
+        t.record(40);
+        clock.add(Duration.ofSeconds(30));
+        m.scrape();
+        t.record(2);
+        clock.add(Duration.ofSeconds(30));
+        m.scrape();
+        clock.add(Duration.ofSeconds(60));
+
+        String text = m.scrape();
+
+        for (String q : new String[] {"0.5", "0.999"}) {
+            assertEquals(2.0, value(text, "kafka_network_requestmetrics_totaltimems{request=\"Produce\",quantile=\"" + q + "\"}"),
+                    2.0 * LogLinearBuckets.RELATIVE_ERROR, "the 40 ms sample has left the window: " + text);
+        }
+        assertTrue(text.contains("kafka_network_requestmetrics_totaltimems_max{request=\"Produce\"} 2.0\n"), text);
+        assertTrue(text.contains("kafka_network_requestmetrics_totaltimems_count{request=\"Produce\"} 2\n"), text);
+        assertTrue(text.contains("kafka_network_requestmetrics_totaltimems_sum{request=\"Produce\"} 42.0\n"), text);
+    }
+
+    @Test
+    void removedTimerLeavesTheScrapeAndOtherTimersStay() {
+        BrokerMetrics m = metrics(true);
+        m.timer(TOTAL_TIME).record(3);
+        KafkaMetricName fetch = KafkaMetricName.of("kafka.network", "RequestMetrics", "TotalTimeMs", "request", "Fetch");
+        m.timer(fetch).record(5);
+        KafkaMetricName local = KafkaMetricName.of("kafka.network", "RequestMetrics", "LocalTimeMs", "request", "Produce");
+        m.timer(local).record(1);
+
+        m.remove(TOTAL_TIME);
+        m.removeMatching(local::equals);
+
+        String text = m.scrape();
+        assertFalse(text.contains("request=\"Produce\""), text);
+        assertFalse(text.contains("localtimems"), text);
+        assertTrue(text.contains("kafka_network_requestmetrics_totaltimems_count{request=\"Fetch\"} 1\n"), text);
+        assertTrue(text.contains("kafka_network_requestmetrics_totaltimems_max{request=\"Fetch\"} 5.0\n"), text);
+        assertFalse(SERVER.isRegistered(TOTAL_TIME.objectName()));
+        KafkaTimer fresh = m.timer(TOTAL_TIME);
+        assertEquals(0, fresh.count());
+        assertTrue(m.scrape().contains("kafka_network_requestmetrics_totaltimems_count{request=\"Produce\"} 0\n"));
+
+        m.remove(fetch);
+        m.remove(TOTAL_TIME);
+        assertFalse(m.scrape().contains("kafka_network_requestmetrics_totaltimems"), m.scrape());
+    }
+
+    @Test
     void gaugeIsReadAtScrapeTime() {
         BrokerMetrics m = metrics(false);
         AtomicInteger partitions = new AtomicInteger(3);
@@ -229,9 +311,11 @@ class BrokerMetricsTest {
         assertEquals(5.0, SERVER.getAttribute(on, "Mean"));
         assertEquals(Math.sqrt(32.0 / 7), (Double) SERVER.getAttribute(on, "StdDev"), 1e-9);
         double p50 = (Double) SERVER.getAttribute(on, "50thPercentile");
+        double p75 = (Double) SERVER.getAttribute(on, "75thPercentile");
         double p999 = (Double) SERVER.getAttribute(on, "999thPercentile");
-        assertTrue(p50 >= 4 && p50 <= 5.5, "p50 " + p50);
-        assertTrue(p999 >= 9 && p999 <= 10, "p999 " + p999);
+        assertEquals(4.0, p50, 4.0 * LogLinearBuckets.RELATIVE_ERROR, "p50");
+        assertEquals(5.0, p75, 5.0 * LogLinearBuckets.RELATIVE_ERROR, "p75");
+        assertEquals(9.0, p999, "p999 is the window's maximum");
     }
 
     @Test
@@ -399,6 +483,15 @@ class BrokerMetricsTest {
         assertFalse(SERVER.isRegistered(PARTITION_COUNT.objectName()));
         assertSame(BrokerMetrics.noop().meter(MESSAGES_IN, "x"), meter);
         assertEquals("", BrokerMetrics.noop().scrape());
+    }
+
+    private static double value(String scrape, String series) {
+        for (String line : scrape.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1));
+            }
+        }
+        throw new AssertionError(series + " missing in " + scrape);
     }
 
     private static Map<String, String> attributeTypes(ObjectName on) throws Exception {
