@@ -119,12 +119,10 @@ public final class BrokerServer implements AutoCloseable {
         this.config = config;
         this.metrics = BrokerMetrics.create(config.metricsEnabled(), true);
         this.metadata = new BrokerMetadata(config);
-        this.partitions = new PartitionManager(metadata);
-        BrokerTopicMetrics.Topics topicMetrics = new BrokerTopicMetrics.Topics(metrics);
-        this.groups = new GroupCoordinatorService(config, metadata, partitions, topicMetrics);
-        partitions.addImageListener(image -> topicMetrics.retainOnly(image.topicsByName()::containsKey));
+        this.partitions = new PartitionManager(metadata, new BrokerTopicMetrics.Topics(metrics));
+        this.groups = new GroupCoordinatorService(config, metadata, partitions);
         this.dispatcher = new RequestDispatcher(ApiHandlerRegistry.forBroker(BrokerFeatures.defaults(), metadata,
-                partitions, groups, topicMetrics), ready);
+                partitions, groups), ready);
         this.requestStats = new RequestStats(metrics, dispatcher.registry());
         this.serveHttp = true;
         this.healthHandler = new HealthHandler(this::status, config.nodeId(), metrics);

@@ -10,7 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>A topic's instance also marks the all-topics instance: every {@code markXxx} counts once for the topic
  * and once broker-wide, as Kafka's BrokerTopicStats does. Instances come from a {@link Topics} registry
  * that creates a topic's meters once, the first time the topic is served, and removes them when the topic
- * is deleted. Counting follows Kafka: produce and fetch requests per partition of a request, messages from
+ * is deleted; callers keep the instance with what they already hold for the topic rather than look it up per
+ * request. Counting follows Kafka: produce and fetch requests per partition of a request, messages from
  * the batch headers (offsets appended), bytes as the records' size.
  *
  * <p>Thread-safe; marking is a LongAdder add per meter.
@@ -131,9 +132,12 @@ public final class BrokerTopicMetrics {
 
     /**
      * The broker's BrokerTopicMetrics: the all-topics instance and one instance per topic, created the first
-     * time {@link #topic} asks for it and kept until {@link #remove}. Callers look a topic up once per topic
-     * of a request, where they already resolved the topic, and hold the instance while they handle its
-     * partitions. Thread-safe.
+     * time {@link #topic} asks for it and kept until {@link #remove}; {@link #topic} returns the same instance
+     * until then. {@link #topic} is a map lookup: a hot path asks once per topic and keeps the instance with
+     * the state it already holds for the topic (the broker's partition manager serves it with the topic's
+     * logs), so requests count without a lookup; only rare paths (a partition refused before it reaches a log)
+     * ask per request. Whoever holds an instance after {@link #remove} counts into meters no longer exported
+     * (the broker-wide counts still add up). Thread-safe.
      */
     public static final class Topics {
         private final BrokerMetrics metrics;

@@ -1,7 +1,5 @@
 package io.fjord.broker.api;
 
-import io.fjord.metrics.BrokerMetrics;
-import io.fjord.metrics.BrokerTopicMetrics;
 import io.fjord.broker.config.ConfigDescriber;
 import io.fjord.broker.group.GroupCoordinatorService;
 import io.fjord.broker.log.PartitionManager;
@@ -31,19 +29,12 @@ public final class ApiHandlerRegistry {
         return registry;
     }
 
-    /** The handlers of a node that runs the metadata quorum and the group coordinator in process, without metrics. */
-    public static ApiHandlerRegistry forBroker(BrokerFeatures features, BrokerMetadata metadata,
-                                               PartitionManager partitions, GroupCoordinatorService groups) {
-        return forBroker(features, metadata, partitions, groups, new BrokerTopicMetrics.Topics(BrokerMetrics.noop()));
-    }
-
     /**
      * The handlers of a node that runs the metadata quorum and the group coordinator in process; Produce and
-     * Fetch count into {@code topicMetrics}.
+     * Fetch count into the BrokerTopicMetrics {@code partitions} serve with the logs.
      */
     public static ApiHandlerRegistry forBroker(BrokerFeatures features, BrokerMetadata metadata,
-                                               PartitionManager partitions, GroupCoordinatorService groups,
-                                               BrokerTopicMetrics.Topics topicMetrics) {
+                                               PartitionManager partitions, GroupCoordinatorService groups) {
         ApiHandlerRegistry registry = forBroker(features);
         registry.register(new MetadataHandler(metadata, groups::offsetsTopicExists));
         registry.register(new DescribeClusterHandler(metadata));
@@ -52,10 +43,10 @@ public final class ApiHandlerRegistry {
         registry.register(new CreateTopicsHandler(metadata, configs));
         registry.register(new DeleteTopicsHandler(metadata));
         registry.register(new CreatePartitionsHandler(metadata));
-        registry.register(new ProduceHandler(metadata, partitions, topicMetrics));
+        registry.register(new ProduceHandler(metadata, partitions));
         registry.register(new InitProducerIdHandler(partitions));
         registry.register(new ListOffsetsHandler(metadata, partitions));
-        registry.register(new FetchHandler(metadata, partitions, topicMetrics));
+        registry.register(new FetchHandler(metadata, partitions));
         registry.register(new OffsetForLeaderEpochHandler(metadata, partitions));
         registry.register(new DescribeConfigsHandler(metadata, configs));
         registry.register(new IncrementalAlterConfigsHandler(configChanges));

@@ -8,7 +8,6 @@ import io.fjord.broker.fetch.FetchSessionCache;
 import io.fjord.broker.log.PartitionManager;
 import io.fjord.broker.metadata.BrokerMetadata;
 import io.fjord.log.TopicPartition;
-import io.fjord.metrics.BrokerMetrics;
 import io.fjord.metrics.BrokerTopicMetrics;
 import io.fjord.protocol.ApiKey;
 import io.fjord.protocol.ErrorCode;
@@ -40,8 +39,11 @@ import java.util.concurrent.ExecutorService;
  * max.wait.ms passes; then it is read again and answered. max.wait.ms <= 0, min.bytes <= 0 or no partitions
  * answer at once.
  *
- * <p>Counts kafka.server BrokerTopicMetrics per partition read (see {@link #count}); a long poll marks the end
- * of its local work before it waits, so its wait is the request's RemoteTimeMs.
+ * <p>Counts kafka.server BrokerTopicMetrics per partition read (see {@link #count}) into the meters each read
+ * found with its log ({@link FetchReader.Result#meters()}), so the hot path looks nothing up for them; only a
+ * partition refused before it reached a log (another leader, a fenced epoch) looks its topic's meters up in
+ * {@link PartitionManager#topicMetrics()}. A long poll marks the end of its local work before it waits, so its wait
+ * is the request's RemoteTimeMs.
  *
  * <p>Reads run on the {@link PartitionManager}'s I/O executor of the client connection, never on the network
  * thread; records are references into segment files, sent zero-copy by the response encoder. Thread-safe.
@@ -59,14 +61,8 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
     private final PartitionManager partitions;
     private final FetchReader reader;
     private final FetchSessionCache sessions;
-    private final BrokerTopicMetrics.Topics topicMetrics;
 
     public FetchHandler(BrokerMetadata metadata, PartitionManager partitions) {
-        this(metadata, partitions, new BrokerTopicMetrics.Topics(BrokerMetrics.noop()));
-    }
-
-    public FetchHandler(BrokerMetadata metadata, PartitionManager partitions, BrokerTopicMetrics.Topics topicMetrics) {
-        this.topicMetrics = topicMetrics;
         this.metadata = metadata;
         this.partitions = partitions;
         this.reader = new FetchReader(metadata, partitions);
@@ -128,20 +124,24 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
     /**
      * Counts one read of the partitions as Kafka's ReplicaManager does: each partition of a known topic read is a
      * fetch request (again when a delayed fetch reads it again), an unexpected error a failed one; the bytes of
-     * the records answered to a consumer ({@code answered}, not a follower) are BytesOutPerSec. A topic's meters
-     * are looked up once per run of its partitions.
+     * the records answered to a consumer ({@code answered}, not a follower) are BytesOutPerSec. The meters are the
+     * ones the read found with the log; a result without them looks its topic's up, once per run of its partitions.
      */
     private void count(List<FetchReader.Result> results, FetchReader.Reader who, boolean answered) {
-        String topic = null;
-        BrokerTopicMetrics counts = null;
+        String lookedUpTopic = null;
+        BrokerTopicMetrics lookedUp = null;
         for (FetchReader.Result r : results) {
             String name = r.partition().topic();
             if (name == null || r.error() == ErrorCode.UNKNOWN_TOPIC_OR_PARTITION || r.error() == ErrorCode.UNKNOWN_TOPIC_ID) {
                 continue;
             }
-            if (!name.equals(topic)) {
-                topic = name;
-                counts = topicMetrics.topic(name);
+            BrokerTopicMetrics counts = r.meters();
+            if (counts == null) {
+                if (!name.equals(lookedUpTopic)) {
+                    lookedUpTopic = name;
+                    lookedUp = partitions.topicMetrics().topic(name);
+                }
+                counts = lookedUp;
             }
             counts.markFetchRequest();
             if (!NOT_COUNTED_AS_FAILED.contains(r.error())) {

@@ -7,7 +7,6 @@ import io.fjord.log.AppendResult;
 import io.fjord.log.PartitionLog;
 import io.fjord.log.RecordValidationException;
 import io.fjord.metadata.MetadataImage;
-import io.fjord.metrics.BrokerMetrics;
 import io.fjord.metrics.BrokerTopicMetrics;
 import io.fjord.metadata.PartitionImage;
 import io.fjord.metadata.TopicImage;
@@ -57,8 +56,10 @@ import java.util.concurrent.CompletableFuture;
  * the local append: on a single node the ISR is this node alone, so acks=all waits on nothing else yet
  * (no replication, no min.insync.replicas check).
  *
- * <p>Counts kafka.server BrokerTopicMetrics per partition of a known topic (see {@link #appendPartition}); the
- * topic's meters are looked up once per topic of a request.
+ * <p>Counts kafka.server BrokerTopicMetrics per partition of a known topic (see {@link #appendPartition}). An
+ * append counts into the meters that come with the partition's log ({@link PartitionManager#leader}), so the hot
+ * path looks nothing up for them; only a partition refused before it reaches a log (unknown partition, internal
+ * topic, another leader) looks its topic's meters up in {@link PartitionManager#topicMetrics()}.
  *
  * <p>Appends run on the {@link PartitionManager}'s executor of the client connection (requests of one
  * connection are appended in order), never on the network thread. Thread-safe.
@@ -75,16 +76,10 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
 
     private final BrokerMetadata metadata;
     private final PartitionManager partitions;
-    private final BrokerTopicMetrics.Topics topicMetrics;
 
     public ProduceHandler(BrokerMetadata metadata, PartitionManager partitions) {
-        this(metadata, partitions, new BrokerTopicMetrics.Topics(BrokerMetrics.noop()));
-    }
-
-    public ProduceHandler(BrokerMetadata metadata, PartitionManager partitions, BrokerTopicMetrics.Topics topicMetrics) {
         this.metadata = metadata;
         this.partitions = partitions;
-        this.topicMetrics = topicMetrics;
     }
 
     @Override
@@ -166,11 +161,9 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
             TopicImage topic = byId ? image.topic(t.topicId()) : image.topic(t.name());
             ErrorCode topicError = topic != null ? null
                     : byId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
-            BrokerTopicMetrics counts = topic == null ? null : topicMetrics.topic(topic.name());
             List<PartitionProduceResponse> results = new ArrayList<>();
             for (PartitionProduceData p : t.partitionData()) {
-                results.add(topicError != null ? error(p.index(), topicError, null)
-                        : appendPartition(topic, p, counts));
+                results.add(topicError != null ? error(p.index(), topicError, null) : appendPartition(topic, p));
             }
             topics.add(topicResponse(t).setPartitionResponses(results));
         }
@@ -178,38 +171,46 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
     }
 
     /**
-     * Appends one partition's records, counting into {@code counts} as Kafka's ReplicaManager does: every partition
-     * of a known topic is a produce request, a success adds its records (offsets appended, from the batch header)
-     * and bytes, a failure other than {@link #NOT_COUNTED_AS_FAILED} is a failed produce request.
+     * Appends one partition's records, counting as Kafka's ReplicaManager does: every partition of a known topic is a
+     * produce request, a success adds its records (offsets appended, from the batch header) and bytes, a failure
+     * other than {@link #NOT_COUNTED_AS_FAILED} is a failed produce request. The meters are the ones that come with
+     * the log ({@link PartitionManager.LeaderLog#meters()}); a partition refused before it has a log looks them up.
      */
-    private PartitionProduceResponse appendPartition(TopicImage topic, PartitionProduceData p, BrokerTopicMetrics counts) {
-        counts.markProduceRequest();
+    private PartitionProduceResponse appendPartition(TopicImage topic, PartitionProduceData p) {
         PartitionImage partition = topic.partition(p.index());
         if (partition == null) {
-            return error(p.index(), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null);
+            return refused(topic, p.index(), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null);
         }
         if (MetadataHandler.INTERNAL_TOPICS.contains(topic.name())) {
-            return error(p.index(), ErrorCode.INVALID_TOPIC_EXCEPTION,
+            return refused(topic, p.index(), ErrorCode.INVALID_TOPIC_EXCEPTION,
                     "Cannot append to internal topic " + topic.name());
         }
         if (partition.leader() != metadata.nodeId()) {
-            return error(p.index(), ErrorCode.NOT_LEADER_OR_FOLLOWER, null);
+            return refused(topic, p.index(), ErrorCode.NOT_LEADER_OR_FOLLOWER, null);
         }
+        BrokerTopicMetrics counts = null;
         try {
-            Optional<PartitionLog> log = partitions.leaderLog(topic.name(), p.index());
-            if (log.isEmpty()) {
-                return error(p.index(), ErrorCode.NOT_LEADER_OR_FOLLOWER, null);
+            Optional<PartitionManager.LeaderLog> leader = partitions.leader(topic.name(), p.index());
+            if (leader.isEmpty()) {
+                return refused(topic, p.index(), ErrorCode.NOT_LEADER_OR_FOLLOWER, null);
             }
+            counts = leader.get().meters();
+            counts.markProduceRequest();
             if (p.records() == null) {
                 return error(p.index(), ErrorCode.CORRUPT_MESSAGE, "No records");
             }
             int bytes = p.records().readableBytes();
-            AppendResult r = log.get().append(p.records().duplicate(), partition.leaderEpoch(), AppendOrigin.CLIENT);
+            AppendResult r = leader.get().log().append(p.records().duplicate(), partition.leaderEpoch(),
+                    AppendOrigin.CLIENT);
             counts.markAppended(r.lastOffset() - r.firstOffset() + 1, bytes);
             return new PartitionProduceResponse().setIndex(p.index()).setErrorCode(ErrorCode.NONE.code())
                     .setBaseOffset(r.firstOffset()).setLogAppendTimeMs(r.logAppendTime())
                     .setLogStartOffset(r.logStartOffset());
         } catch (RuntimeException e) {
+            if (counts == null) {
+                counts = partitions.topicMetrics().topic(topic.name());
+                counts.markProduceRequest();
+            }
             ErrorCode code = ErrorCode.forException(e);
             if (!NOT_COUNTED_AS_FAILED.contains(code)) {
                 counts.markFailedProduce();
@@ -226,6 +227,12 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
             }
             return response;
         }
+    }
+
+    /** A partition of a known topic refused before it reached a log: still a produce request of the topic. */
+    private PartitionProduceResponse refused(TopicImage topic, int index, ErrorCode code, String message) {
+        partitions.topicMetrics().topic(topic.name()).markProduceRequest();
+        return error(index, code, message);
     }
 
     /** Whether a partition's first batch is transactional (Kafka then requires a transactional id). */

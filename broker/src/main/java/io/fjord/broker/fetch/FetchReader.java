@@ -8,6 +8,7 @@ import io.fjord.log.PartitionLog;
 import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.PartitionImage;
 import io.fjord.metadata.TopicImage;
+import io.fjord.metrics.BrokerTopicMetrics;
 import io.fjord.protocol.ErrorCode;
 import io.fjord.protocol.Uuid;
 import io.fjord.protocol.records.FileRecordsBuf;
@@ -35,16 +36,17 @@ import java.util.function.Supplier;
  * <p>Limits: each partition at most its partition max bytes and what is left of the response max bytes,
  * except that the first partition with data gets its first batch whole even if larger (as Kafka does).
  * Records are {@link FileRecordsBuf}s: references into segment files, read by nobody until the socket sends
- * them. Runs on I/O threads and the fetch wake-up thread (index lookups touch the disk), never on network
+ * them. A partition read from a log carries the meters that came with the log ({@link Result#meters()}), so whoever
+ * counts the read needs no lookup of its own. Runs on I/O threads and the fetch wake-up thread (index lookups touch the disk), never on network
  * threads. Thread-safe; stateless.
  */
 public final class FetchReader {
     private static final Logger LOG = LoggerFactory.getLogger(FetchReader.class);
 
-    /** Finds the log of a partition this node leads (created if missing), or empty. */
+    /** Finds the log of a partition this node leads (created if missing) with its topic's meters, or empty. */
     @FunctionalInterface
     public interface Logs {
-        Optional<PartitionLog> leaderLog(String topic, int partition);
+        Optional<PartitionManager.LeaderLog> leader(String topic, int partition);
     }
 
     private final Supplier<MetadataImage> images;
@@ -52,7 +54,7 @@ public final class FetchReader {
     private final Logs logs;
 
     public FetchReader(BrokerMetadata metadata, PartitionManager partitions) {
-        this(metadata::image, metadata.nodeId(), partitions::leaderLog);
+        this(metadata::image, metadata.nodeId(), partitions::leader);
     }
 
     /** A reader of {@code logs} that checks requests against the current image of {@code images} as node {@code nodeId}. */
@@ -62,10 +64,13 @@ public final class FetchReader {
         this.logs = logs;
     }
 
-    /** The outcome of reading one partition; {@code records} is never null (empty when there is none). */
+    /**
+     * The outcome of reading one partition; {@code records} is never null (empty when there is none). {@code meters}
+     * are the topic's meters found with the log, null when the read stopped before a log was found.
+     */
     public record Result(FetchPartition partition, ErrorCode error, long highWatermark, long lastStableOffset,
                          long logStartOffset, ByteBuf records, EpochEndOffset divergingEpoch,
-                         int leaderId, int leaderEpoch) {
+                         int leaderId, int leaderEpoch, BrokerTopicMetrics meters) {
         public int bytes() {
             return records.readableBytes();
         }
@@ -149,12 +154,14 @@ public final class FetchReader {
         if (p.currentLeaderEpoch() > partition.leaderEpoch()) {
             return error(p, ErrorCode.UNKNOWN_LEADER_EPOCH, partition.leader(), partition.leaderEpoch());
         }
+        BrokerTopicMetrics meters = null;
         try {
-            Optional<PartitionLog> found = logs.leaderLog(topic.name(), p.partition());
+            Optional<PartitionManager.LeaderLog> found = logs.leader(topic.name(), p.partition());
             if (found.isEmpty()) {
                 return error(p, ErrorCode.NOT_LEADER_OR_FOLLOWER, partition.leader(), partition.leaderEpoch());
             }
-            PartitionLog log = found.get();
+            meters = found.get().meters();
+            PartitionLog log = found.get().log();
             long logStart = log.logStartOffset();
             long highWatermark = log.logEndOffset();
             if (p.lastFetchedEpoch() >= 0) {
@@ -162,14 +169,14 @@ public final class FetchReader {
                 if (end.epoch() != EpochEndOffset.UNDEFINED_EPOCH
                         && (end.epoch() < p.lastFetchedEpoch() || end.endOffset() < p.fetchOffset())) {
                     return new Result(p, ErrorCode.NONE, highWatermark, highWatermark, logStart,
-                            Unpooled.EMPTY_BUFFER, end, -1, -1);
+                            Unpooled.EMPTY_BUFFER, end, -1, -1, meters);
                 }
             }
             long upTo = reader.isFollower() ? Long.MAX_VALUE : highWatermark;
             FileSlice slice = log.read(p.fetchOffset(), maxBytes, upTo, minOneBatch);
             ByteBuf records = slice.isEmpty() ? Unpooled.EMPTY_BUFFER
                     : new FileRecordsBuf(slice.channel(), slice.position(), slice.length());
-            return new Result(p, ErrorCode.NONE, highWatermark, highWatermark, logStart, records, null, -1, -1);
+            return new Result(p, ErrorCode.NONE, highWatermark, highWatermark, logStart, records, null, -1, -1, meters);
         } catch (RuntimeException e) {
             ErrorCode code = ErrorCode.forException(e);
             if (code == ErrorCode.UNKNOWN_SERVER_ERROR) {
@@ -177,11 +184,11 @@ public final class FetchReader {
             } else {
                 LOG.debug("Fetch from {} failed: {}", p, e.toString());
             }
-            return error(p, code, -1, -1);
+            return new Result(p, code, -1, -1, -1, Unpooled.EMPTY_BUFFER, null, -1, -1, meters);
         }
     }
 
     private static Result error(FetchPartition p, ErrorCode code, int leaderId, int leaderEpoch) {
-        return new Result(p, code, -1, -1, -1, Unpooled.EMPTY_BUFFER, null, leaderId, leaderEpoch);
+        return new Result(p, code, -1, -1, -1, Unpooled.EMPTY_BUFFER, null, leaderId, leaderEpoch, null);
     }
 }

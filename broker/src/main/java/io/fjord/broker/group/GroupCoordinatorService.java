@@ -10,8 +10,6 @@ import io.fjord.log.PartitionLog;
 import io.fjord.log.Scheduler;
 import io.fjord.log.ThreadScheduler;
 import io.fjord.log.Time;
-import io.fjord.metrics.BrokerMetrics;
-import io.fjord.metrics.BrokerTopicMetrics;
 import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.PartitionImage;
 import io.fjord.metadata.TopicImage;
@@ -87,24 +85,17 @@ public final class GroupCoordinatorService implements AutoCloseable {
     private record Load(Uuid topicId, int partition, long epoch) {
     }
 
+    /**
+     * A service whose appends to {@code __consumer_offsets} count in the BrokerTopicMetrics {@code partitions} serve
+     * with the logs, as Kafka counts them.
+     */
     public GroupCoordinatorService(BrokerConfig config, BrokerMetadata metadata, PartitionManager partitions) {
-        this(config, metadata, partitions, new BrokerTopicMetrics.Topics(BrokerMetrics.noop()));
-    }
-
-    /** A service whose appends to {@code __consumer_offsets} count in {@code topicMetrics}, as Kafka counts them. */
-    public GroupCoordinatorService(BrokerConfig config, BrokerMetadata metadata, PartitionManager partitions,
-                                   BrokerTopicMetrics.Topics topicMetrics) {
-        this(config, metadata, partitions, Time.SYSTEM, new ThreadScheduler(1, "fjord-group-coordinator"), topicMetrics);
+        this(config, metadata, partitions, Time.SYSTEM, new ThreadScheduler(1, "fjord-group-coordinator"));
     }
 
     /** As the public constructor with the coordinator's clock and timers injected; closing this closes {@code scheduler}. */
     GroupCoordinatorService(BrokerConfig config, BrokerMetadata metadata, PartitionManager partitions, Time time,
                             Scheduler scheduler) {
-        this(config, metadata, partitions, time, scheduler, new BrokerTopicMetrics.Topics(BrokerMetrics.noop()));
-    }
-
-    private GroupCoordinatorService(BrokerConfig config, BrokerMetadata metadata, PartitionManager partitions, Time time,
-                                    Scheduler scheduler, BrokerTopicMetrics.Topics topicMetrics) {
         this.config = config;
         this.metadata = metadata;
         this.partitions = partitions;
@@ -116,7 +107,7 @@ public final class GroupCoordinatorService implements AutoCloseable {
             return t;
         });
         this.coordinator = new GroupCoordinator(config.groupCoordinatorConfig(), time, scheduler,
-                new OffsetsTopicLog(metadata, partitions, time, topicMetrics));
+                new OffsetsTopicLog(metadata, partitions, time));
         coordinator.start();
         partitions.addImageListener(this::onImage);
     }

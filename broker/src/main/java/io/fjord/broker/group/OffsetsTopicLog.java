@@ -6,7 +6,6 @@ import io.fjord.coordinator.CoordinatorLog;
 import io.fjord.coordinator.CoordinatorRecord;
 import io.fjord.log.AppendOrigin;
 import io.fjord.log.AppendResult;
-import io.fjord.log.PartitionLog;
 import io.fjord.log.Time;
 import io.fjord.log.TopicPartition;
 import io.fjord.metadata.PartitionImage;
@@ -16,7 +15,6 @@ import io.fjord.protocol.ErrorCode;
 import io.fjord.protocol.records.CompressionType;
 import io.fjord.protocol.records.CorruptRecordException;
 import io.fjord.protocol.records.RecordBatchBuilder;
-import io.fjord.metrics.BrokerMetrics;
 import io.fjord.metrics.BrokerTopicMetrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -42,24 +40,17 @@ import java.util.concurrent.RejectedExecutionException;
  *
  * <p>Each append counts in kafka.server BrokerTopicMetrics for {@code __consumer_offsets} (and broker-wide) as Kafka's
  * ReplicaManager counts every leader append: a produce request, and on success the records and bytes appended, else
- * a failed produce. Thread-safe.
+ * a failed produce; the meters are the ones {@link PartitionManager#leader} serves with the log. Thread-safe.
  */
 public final class OffsetsTopicLog implements CoordinatorLog {
     private final BrokerMetadata metadata;
     private final PartitionManager partitions;
     private final Time time;
-    private final BrokerTopicMetrics.Topics topicMetrics;
 
     public OffsetsTopicLog(BrokerMetadata metadata, PartitionManager partitions, Time time) {
-        this(metadata, partitions, time, new BrokerTopicMetrics.Topics(BrokerMetrics.noop()));
-    }
-
-    public OffsetsTopicLog(BrokerMetadata metadata, PartitionManager partitions, Time time,
-                           BrokerTopicMetrics.Topics topicMetrics) {
         this.metadata = metadata;
         this.partitions = partitions;
         this.time = time;
-        this.topicMetrics = topicMetrics;
     }
 
     /** The key of partition {@code partition}'s I/O executor: appends and the load of one partition share it. */
@@ -96,7 +87,8 @@ public final class OffsetsTopicLog implements CoordinatorLog {
         if (p == null || p.leader() != metadata.nodeId()) {
             throw notCoordinator(partition);
         }
-        PartitionLog log = partitions.leaderLog(OffsetsTopic.NAME, partition).orElseThrow(() -> notCoordinator(partition));
+        PartitionManager.LeaderLog leader = partitions.leader(OffsetsTopic.NAME, partition)
+                .orElseThrow(() -> notCoordinator(partition));
         long now = time.milliseconds();
         RecordBatchBuilder builder = new RecordBatchBuilder(CompressionType.NONE);
         for (CoordinatorRecord r : records) {
@@ -104,11 +96,11 @@ public final class OffsetsTopicLog implements CoordinatorLog {
                     r.value() == null ? null : Unpooled.wrappedBuffer(r.value()), List.of());
         }
         ByteBuf bytes = builder.build();
-        BrokerTopicMetrics counts = topicMetrics.topic(OffsetsTopic.NAME);
+        BrokerTopicMetrics counts = leader.meters();
         counts.markProduceRequest();
         try {
             int size = bytes.readableBytes();
-            AppendResult result = log.append(bytes, p.leaderEpoch(), AppendOrigin.COORDINATOR);
+            AppendResult result = leader.log().append(bytes, p.leaderEpoch(), AppendOrigin.COORDINATOR);
             counts.markAppended(records.size(), size);
             return result;
         } catch (RuntimeException e) {

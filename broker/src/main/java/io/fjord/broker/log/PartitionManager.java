@@ -15,6 +15,7 @@ import io.fjord.log.TopicPartition;
 import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.PartitionImage;
 import io.fjord.metadata.TopicImage;
+import io.fjord.metrics.BrokerTopicMetrics;
 import io.fjord.replication.DelayedOperationPurgatory;
 import io.fjord.replication.Timer;
 import io.fjord.protocol.records.RecordBatch;
@@ -64,6 +65,13 @@ import java.util.function.Consumer;
  * partition. The log's listener only notes the partition (it runs under the log's lock); one wake-up thread
  * checks the waiting fetches, so bursts of appends coalesce into one check.
  *
+ * <p>It keeps, per topic name, the topic it serves under that name ({@link ServedTopic}: the topic id and the
+ * topic's kafka.server BrokerTopicMetrics from the {@link BrokerTopicMetrics.Topics} registry it was given), so
+ * {@link #leader} hands a request the topic's meters with the log, found with the topic id check it makes anyway:
+ * handlers never look a topic's meters up per request. A topic's meters are created the first time {@link #leader}
+ * serves one of its logs ({@link #leaderLog}, for callers that count nothing, creates none); its series are removed when it leaves the image or is re-created under the same name (a new id),
+ * so a re-created topic counts from zero.
+ *
  * <p>Image listeners ({@link #addImageListener}, e.g. the group coordinator following the leadership of
  * {@code __consumer_offsets}) hear of each image after the logs were brought in step with it.
  *
@@ -82,8 +90,9 @@ public final class PartitionManager implements AutoCloseable {
     /** Brings the logs in step with each new image, off the threads that serve clients. */
     private ExecutorService imageFollower;
     private volatile boolean closed;
-    /** The topic id each topic name had when its logs were last checked: a new id means a re-created topic. */
-    private final Map<String, Uuid> topicIds = new ConcurrentHashMap<>();
+    private final BrokerTopicMetrics.Topics topicMetrics;
+    /** The topic each name stood for when its logs were last checked: a new id means a re-created topic. */
+    private final Map<String, ServedTopic> servedTopics = new ConcurrentHashMap<>();
     /** The topic id each log's partition.metadata is known to hold (checked or written since open). */
     private final Map<TopicPartition, Uuid> idsOnDisk = new ConcurrentHashMap<>();
     private final Set<TopicPartition> pendingWakeUps = ConcurrentHashMap.newKeySet();
@@ -93,10 +102,20 @@ public final class PartitionManager implements AutoCloseable {
     private MetadataImage reconciled;
     private final List<Consumer<MetadataImage>> imageListeners = new CopyOnWriteArrayList<>();
 
-    public PartitionManager(BrokerMetadata metadata) {
+    /** A manager that serves each topic's meters from {@code topicMetrics} and drops those of deleted topics. */
+    public PartitionManager(BrokerMetadata metadata, BrokerTopicMetrics.Topics topicMetrics) {
         this.metadata = metadata;
+        this.topicMetrics = topicMetrics;
         this.brokerProps = metadata.config().originals();
         this.configs = new ConfigDescriber(brokerProps, metadata.nodeId());
+    }
+
+    /**
+     * The registry of every topic's meters: {@link #leader} serves them with the log; look a topic up here only
+     * for a partition that never reaches a log (an unknown partition, one this node does not lead).
+     */
+    public BrokerTopicMetrics.Topics topicMetrics() {
+        return topicMetrics;
     }
 
     /** The layered topic and broker configs (static, dynamic, topic) this node's logs follow. */
@@ -252,27 +271,41 @@ public final class PartitionManager implements AutoCloseable {
         return configs.logConfig(metadata.image(), topic);
     }
 
+    /** The log of a partition this node leads and the meters of its topic, to count what is done with the log. */
+    public record LeaderLog(PartitionLog log, BrokerTopicMetrics meters) {
+    }
+
     /**
-     * The log of a partition this node leads in the current image (created if missing), or empty when the node
-     * does not lead it.
+     * The log of a partition this node leads in the current image (created if missing) with its topic's meters, or
+     * empty when the node does not lead it. The meters come with the topic id check, without a lookup of their own.
      */
+    public Optional<LeaderLog> leader(String topic, int partition) {
+        return Optional.ofNullable(find(topic, partition, true));
+    }
+
+    /** {@link #leader}'s log alone, for callers that count nothing in BrokerTopicMetrics (creates no meters). */
     public Optional<PartitionLog> leaderLog(String topic, int partition) {
+        LeaderLog found = find(topic, partition, false);
+        return found == null ? Optional.empty() : Optional.of(found.log());
+    }
+
+    /** {@link #leader}, or null; the meters only {@code withMeters} (else null: a topic's meters are made when served). */
+    private LeaderLog find(String topic, int partition, boolean withMeters) {
         TopicImage t = metadata.image().topic(topic);
         PartitionImage p = t == null ? null : t.partition(partition);
         if (p == null || p.leader() != metadata.nodeId()) {
-            return Optional.empty();
+            return null;
         }
-        if (!t.id().equals(topicIds.get(topic))) {
-            adoptTopicId(logManager(), t);
+        ServedTopic served = servedTopics.get(topic);
+        if (served == null || !t.id().equals(served.id())) {
+            served = adoptTopicId(logManager(), t);
         }
         TopicPartition tp = new TopicPartition(topic, partition);
-        if (t.id().equals(idsOnDisk.get(tp))) {
-            Optional<PartitionLog> existing = logManager().getLog(tp);
-            if (existing.isPresent()) {
-                return existing;
-            }
+        PartitionLog log = t.id().equals(idsOnDisk.get(tp)) ? logManager().getLog(tp).orElse(null) : null;
+        if (log == null) {
+            log = logFor(logManager(), tp, t.id(), logConfig(topic), false);
         }
-        return Optional.of(logFor(logManager(), tp, t.id(), logConfig(topic), false));
+        return new LeaderLog(log, withMeters ? served.meters() : null);
     }
 
     /**
@@ -372,7 +405,7 @@ public final class PartitionManager implements AutoCloseable {
             for (TopicPartition tp : m.allLogs().keySet()) {
                 TopicImage topic = image.topic(tp.topic());
                 if (topic == null) {
-                    topicIds.remove(tp.topic());
+                    servedTopics.remove(tp.topic());
                 }
                 if (topic == null || topic.partition(tp.partition()) == null) {
                     LOG.info("Deleting the log of {}: its topic was deleted", tp);
@@ -385,6 +418,7 @@ public final class PartitionManager implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("Could not bring the logs in step with metadata offset {}", image.offset(), e);
         }
+        topicMetrics.retainOnly(image.topicsByName()::containsKey);
         for (Consumer<MetadataImage> listener : imageListeners) {
             try {
                 listener.accept(image);
@@ -417,12 +451,18 @@ public final class PartitionManager implements AutoCloseable {
     }
 
     /**
-     * Records {@code topic}'s id; if the name had another id, the topic was deleted and re-created between two
-     * images, so the logs of the old topic are deleted first.
+     * Records {@code topic}'s id and returns what this node serves of it; if the name had another id, the topic was
+     * deleted and re-created between two images, so the logs and the series of the old topic are deleted first.
      */
-    private synchronized void adoptTopicId(LogManager m, TopicImage topic) {
-        Uuid previous = topicIds.put(topic.name(), topic.id());
-        if (previous != null && !previous.equals(topic.id())) {
+    private synchronized ServedTopic adoptTopicId(LogManager m, TopicImage topic) {
+        ServedTopic previous = servedTopics.get(topic.name());
+        if (previous != null && previous.id().equals(topic.id())) {
+            return previous;
+        }
+        ServedTopic adopted = new ServedTopic(topic.name(), topic.id());
+        servedTopics.put(topic.name(), adopted);
+        if (previous != null) {
+            topicMetrics.remove(topic.name());
             for (TopicPartition tp : m.allLogs().keySet()) {
                 if (tp.topic().equals(topic.name())) {
                     LOG.info("Deleting the log of {}: its topic was re-created with id {}", tp, topic.id());
@@ -430,6 +470,36 @@ public final class PartitionManager implements AutoCloseable {
                     m.deleteLog(tp);
                 }
             }
+        }
+        return adopted;
+    }
+
+    /**
+     * The topic a name stands for on this node: its id and, from the first time one of its logs is served, its
+     * meters (one registry lookup per topic id, not per request). Immutable but for that one-time creation; two
+     * threads that race on it get the same instance from the registry. Thread-safe.
+     */
+    private final class ServedTopic {
+        private final String name;
+        private final Uuid id;
+        private volatile BrokerTopicMetrics meters;
+
+        ServedTopic(String name, Uuid id) {
+            this.name = name;
+            this.id = id;
+        }
+
+        Uuid id() {
+            return id;
+        }
+
+        BrokerTopicMetrics meters() {
+            BrokerTopicMetrics m = meters;
+            if (m == null) {
+                m = topicMetrics.topic(name);
+                meters = m;
+            }
+            return m;
         }
     }
 

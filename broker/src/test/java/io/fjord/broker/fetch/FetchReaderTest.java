@@ -1,5 +1,6 @@
 package io.fjord.broker.fetch;
 
+import io.fjord.broker.log.PartitionManager;
 import io.fjord.log.LoadState;
 import io.fjord.log.LogConfig;
 import io.fjord.log.LogEnvironment;
@@ -9,6 +10,8 @@ import io.fjord.log.PartitionLog;
 import io.fjord.metadata.MetadataDelta;
 import io.fjord.metadata.MetadataImage;
 import io.fjord.metadata.MetadataRecord;
+import io.fjord.metrics.BrokerMetrics;
+import io.fjord.metrics.BrokerTopicMetrics;
 import io.fjord.protocol.ErrorCode;
 import io.fjord.protocol.Uuid;
 import io.fjord.protocol.records.CompressionType;
@@ -37,6 +40,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link FetchReader} and {@link DelayedFetch} against real partition logs and a hand-built metadata image. */
@@ -54,6 +59,7 @@ class FetchReaderTest {
     private MetadataImage image;
     private FetchReader reader;
     private final FetchReader.Reader consumer = new FetchReader.Reader(-1, false);
+    private final BrokerTopicMetrics meters = new BrokerTopicMetrics.Topics(BrokerMetrics.noop()).topic("t");
 
     @BeforeEach
     void setUp() {
@@ -67,7 +73,8 @@ class FetchReaderTest {
                 new MetadataRecord.PartitionRecord(TOPIC_ID, 2, List.of(2), List.of(2), 2, 0, 0))).apply(1);
         Map<Integer, PartitionLog> logs = Map.of(0, p0, 1, p1);
         reader = new FetchReader(() -> image, NODE, (topic, partition) ->
-                "t".equals(topic) ? Optional.ofNullable(logs.get(partition)) : Optional.empty());
+                "t".equals(topic) ? Optional.ofNullable(logs.get(partition))
+                        .map(log -> new PartitionManager.LeaderLog(log, meters)) : Optional.empty());
         for (int i = 0; i < 5; i++) {
             p0.append(batch(100), LEADER_EPOCH);
         }
@@ -94,6 +101,19 @@ class FetchReaderTest {
             offsets.add(b.baseOffset());
         }
         return offsets;
+    }
+
+    @Test
+    void aReadThatReachedTheLogCarriesTheTopicsMetersFoundWithIt() {
+        List<FetchReader.Result> results = reader.read(List.of(fetch(0, 2, 1 << 20), fetch(0, 99, 1 << 20),
+                fetch(2, 0, 1 << 20)), 1 << 20, consumer);
+
+        assertEquals(ErrorCode.NONE, results.get(0).error());
+        assertSame(meters, results.get(0).meters());
+        assertEquals(ErrorCode.OFFSET_OUT_OF_RANGE, results.get(1).error());
+        assertSame(meters, results.get(1).meters(), "an error of the log read still found the log");
+        assertEquals(ErrorCode.NOT_LEADER_OR_FOLLOWER, results.get(2).error());
+        assertNull(results.get(2).meters(), "a partition led elsewhere never reaches a log");
     }
 
     @Test

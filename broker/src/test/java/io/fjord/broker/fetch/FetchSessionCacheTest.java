@@ -42,7 +42,7 @@ class FetchSessionCacheTest {
     }
 
     private static FetchReader.Result result(FetchPartition p, long highWatermark, ByteBuf records, ErrorCode error) {
-        return new FetchReader.Result(p, error, highWatermark, highWatermark, 0, records, null, -1, -1);
+        return new FetchReader.Result(p, error, highWatermark, highWatermark, 0, records, null, -1, -1, null);
     }
 
     private static List<FetchReader.Result> quiet(FetchContext context, long highWatermark) {
