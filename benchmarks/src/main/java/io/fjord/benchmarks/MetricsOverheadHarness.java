@@ -20,33 +20,40 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * identical configs but for metrics.enabled), and this JVM loads both at the same time with the same
  * {@link ProduceLoad} ({@code connections} sockets per broker, each to its own partition, pipelined raw
  * Produce v9 requests, acks=1, one uncompressed batch of {@code batch-bytes} from {@link Batches}, at most
- * {@code bench.window} unanswered per socket). Whatever else runs on the machine then slows both brokers
- * alike, and neither shares a heap, a GC or a JIT with the other.
+ * {@code bench.window} unanswered per socket). Whatever else runs on the machine then hits both brokers at
+ * the same moments, and neither shares a heap, a GC or a JIT with the other.
  *
- * <p>A run is {@code bench.trials} trials, each with a fresh pair of JVMs (which one starts first alternates),
- * since two JVMs running the same code differ by some percent in CPU per request for as long as they live
- * (JIT decisions); only fresh pairs average that out. In a trial the load runs without a break from the
- * warm-up to the end; rounds are cut by sampling, every {@code seconds}, each broker's answered requests and
- * its child's CPU time (the order of the two samples alternates per round). Per round it prints MB/s,
- * requests/s and CPU microseconds per request of each broker (with the JIT and GC threads' share of that
- * CPU) and the two ratios; at the end the totals, the per-round ratios' median, quartiles, extremes and a 95%
- * interval of the median ({@link RatioStats}) and one verdict line.
+ * <p>A run is {@code bench.trials} trials, each with a fresh pair of JVMs (launched together; which one is
+ * launched and loaded first alternates), because two JVMs running the same code differ in CPU per request
+ * for as long as they live (measured A/A: up to 25% on the shared 2-core machine); only fresh pairs average
+ * that out, and the interval of the median resamples whole trials ({@link RatioStats}). In a trial the load
+ * runs without a break; rounds are cut by sampling, every {@code seconds}, each broker's answered requests
+ * and its child's CPU time (the two samples' order alternates per round). The warm-up lasts at least
+ * {@code bench.warmup} seconds and until the JIT compiler threads used under 3% of both children's CPU in a
+ * round, but at most {@code bench.warmupMax} seconds. CPU per request leaves out the JIT compiler threads.
  *
- * <p>By default each socket sends as fast as its window allows, so the throughput ratio is measured, but on a
- * shared machine it mostly shows which broker the scheduler favoured; {@code bench.rate} (requests/s per
- * broker) offers both brokers the same fixed load instead, and CPU per request is then the figure to read
- * (throughput at equal CPU is its inverse). With mode {@code aa} both brokers run with metrics off: the
- * ratios then show the harness's own noise and bias, which must be well under the 3% it is to resolve.
+ * <p>Per round it prints MB/s, requests/s and CPU microseconds per request of each broker (with the JIT and
+ * GC threads' share of its CPU) and the two ratios; at the end the totals, each ratio's median, quartiles,
+ * extremes and 95% interval of the median, and verdict lines: on throughput (with an unlimited load) and on
+ * throughput at equal CPU (the inverse of the CPU-per-request ratio). A verdict says "within 3%" only when the
+ * whole interval is at or above 0.97.
  *
- * <p>Run: {@code scripts/bench-metrics [rounds-per-trial=8] [seconds=3] [batch-bytes=16384] [connections=2]
- * [ab|aa]}. System properties: {@code bench.trials} (3), {@code bench.window} (32), {@code bench.rate} (0:
- * unlimited), {@code bench.warmup} seconds per trial (20), {@code bench.brokerJvmOpts} ("-Xms1g -Xmx1g
- * -XX:+AlwaysPreTouch"), {@code bench.dir} (/dev/shm when writable, else the temp dir, so no disk write-back
- * disturbs a run; a partition keeps at most 128 MiB). The run directory, with each child's output in
- * {@code <name>.log}, is deleted after a clean run and kept after a failure.
+ * <p>By default each socket sends as fast as its window allows: the throughput ratio is then measured, but
+ * on a loaded machine it mostly shows which broker the scheduler favoured. {@code bench.rate} (requests/s per
+ * broker) offers both brokers the same fixed load instead, so only CPU per request tells them apart. With
+ * mode {@code aa} both brokers run with metrics off: the ratios then show the harness's own noise and bias,
+ * which must be well under the 3% it is to resolve.
  *
- * <p>Single-threaded apart from the load's connection threads; children are stopped in a finally block and
- * by a shutdown hook, and stop by themselves when this JVM dies.
+ * <p>Run: {@code scripts/bench-metrics [rounds=20] [seconds=3] [batch-bytes=16384] [connections=2] [ab|aa]}
+ * ({@code rounds} in all, split over the trials; {@code -Dbench.aa=true} also selects A/A). System
+ * properties: {@code bench.trials} (3), {@code bench.window} (32), {@code bench.rate} (0: unlimited),
+ * {@code bench.warmup} (20) and {@code bench.warmupMax} (45) seconds per trial, {@code bench.brokerJvmOpts}
+ * ("-Xms1g -Xmx1g -XX:+AlwaysPreTouch"), {@code bench.dir} (/dev/shm when writable, else the temp dir, so no
+ * disk write-back disturbs a run; a partition keeps at most 128 MiB). The run directory, with each child's
+ * output in {@code <name>.log}, is deleted after a clean run and kept after a failure.
+ *
+ * <p>Single-threaded apart from the load's connection threads; children are stopped at the end of their
+ * trial, in a finally block and by a shutdown hook, and stop by themselves when this JVM dies.
  */
 public final class MetricsOverheadHarness {
     private static final String TOPIC = "bench";
@@ -57,7 +64,10 @@ public final class MetricsOverheadHarness {
     private MetricsOverheadHarness() {
     }
 
-    /** What one run measures; broker A's metrics.enabled follows the mode, broker B's is false. */
+    /**
+     * What one run measures; broker A's metrics.enabled follows the mode, broker B's is false. {@code rounds} is
+     * the measured rounds of one trial (the command line's total split evenly over the trials, rounded up).
+     */
     private record Settings(int rounds, double seconds, int batchBytes, int connections, boolean aa, int trials,
                             int window, double rate, double warmupSeconds, double warmupMaxSeconds,
                             List<String> brokerJvmOptions) {
@@ -70,17 +80,19 @@ public final class MetricsOverheadHarness {
             List<String> options = new ArrayList<>(Arrays.asList(jvm.trim().split("\\s+")));
             options.removeIf(String::isEmpty);
             options.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+            int trials = Integer.getInteger("bench.trials", 3);
+            int totalRounds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
             return new Settings(
-                    args.length > 0 ? Integer.parseInt(args[0]) : 8,
+                    (totalRounds + trials - 1) / trials,
                     args.length > 1 ? Double.parseDouble(args[1]) : 3,
                     args.length > 2 ? Integer.parseInt(args[2]) : 16 * 1024,
                     args.length > 3 ? Integer.parseInt(args[3]) : 2,
                     mode.equals("aa"),
-                    Integer.getInteger("bench.trials", 3),
+                    trials,
                     Integer.getInteger("bench.window", 32),
                     Double.parseDouble(System.getProperty("bench.rate", "0")),
                     Double.parseDouble(System.getProperty("bench.warmup", "20")),
-                    Double.parseDouble(System.getProperty("bench.warmupMax", "60")),
+                    Double.parseDouble(System.getProperty("bench.warmupMax", "45")),
                     List.copyOf(options));
         }
 
@@ -94,13 +106,16 @@ public final class MetricsOverheadHarness {
     }
 
     /** A broker's counters at one instant. */
-    private record Sample(long nanos, long answered, long cpuNanos, Map<ProcessCpu.Kind, Long> cpuByKind) {
+    private record Sample(long nanos, long answered, long cpuNanos, long userNanos,
+                          Map<ProcessCpu.Kind, Long> cpuByKind) {
     }
 
     /** What one broker did between two samples. */
-    private record Interval(double seconds, long requests, long cpuNanos, long jitNanos, long gcNanos) {
+    private record Interval(double seconds, long requests, long cpuNanos, long userNanos, long jitNanos,
+                            long gcNanos) {
         static Interval between(Sample from, Sample to) {
             return new Interval((to.nanos - from.nanos) / 1e9, to.answered - from.answered, to.cpuNanos - from.cpuNanos,
+                    to.userNanos - from.userNanos,
                     to.cpuByKind.get(ProcessCpu.Kind.JIT) - from.cpuByKind.get(ProcessCpu.Kind.JIT),
                     to.cpuByKind.get(ProcessCpu.Kind.GC) - from.cpuByKind.get(ProcessCpu.Kind.GC));
         }
@@ -112,6 +127,11 @@ public final class MetricsOverheadHarness {
         /** CPU per request of all but the JIT compiler threads, whose work belongs to the warm-up. */
         double cpuMicrosPerRequest() {
             return (cpuNanos - jitNanos) / 1e3 / requests;
+        }
+
+        /** User-mode CPU per request of all but the JIT compiler threads. */
+        double userMicrosPerRequest() {
+            return (userNanos - jitNanos) / 1e3 / requests;
         }
 
         double jitShare() {
@@ -128,7 +148,9 @@ public final class MetricsOverheadHarness {
     private record Target(BrokerProcess broker, ProduceLoad load) {
         Sample sample() {
             long answered = load.answered();
-            return new Sample(System.nanoTime(), answered, broker.cpuNanos(), ProcessCpu.byKind(broker.pid()));
+            long cpu = broker.cpuNanos();
+            return new Sample(System.nanoTime(), answered, cpu, ProcessCpu.userNanos(broker.pid()),
+                    ProcessCpu.byKind(broker.pid()));
         }
     }
 
@@ -139,6 +161,8 @@ public final class MetricsOverheadHarness {
         final double[] seconds = new double[2];
         final List<double[]> throughputRatios = new ArrayList<>();
         final List<double[]> cpuRatios = new ArrayList<>();
+        final List<double[]> userEstimates = new ArrayList<>();
+        final long[] userNanos = new long[2];
         long clientCpuNanos;
 
         void add(Interval a, Interval b) {
@@ -146,6 +170,7 @@ public final class MetricsOverheadHarness {
             for (int i = 0; i < 2; i++) {
                 requests[i] += both[i].requests;
                 cpuNanos[i] += both[i].cpuNanos - both[i].jitNanos;
+                userNanos[i] += both[i].userNanos - both[i].jitNanos;
                 seconds[i] += both[i].seconds;
             }
         }
@@ -224,6 +249,7 @@ public final class MetricsOverheadHarness {
         double megabytesPerRequest = frames[0].length / 1e6;
         double[] throughputRatios = new double[settings.rounds];
         double[] cpuRatios = new double[settings.rounds];
+        double[] userEstimates = new double[settings.rounds];
         Sample[] previous = {targets[0].sample(), targets[1].sample()};
         long clientCpuPrevious = clientCpuNanos();
         long start = System.nanoTime();
@@ -240,16 +266,21 @@ public final class MetricsOverheadHarness {
             Interval b = Interval.between(previous[1], now[1]);
             double throughputRatio = a.requestsPerSec() / b.requestsPerSec();
             double cpuRatio = a.cpuMicrosPerRequest() / b.cpuMicrosPerRequest();
-            System.out.printf(Locale.ROOT, "%-9s %s %6.1f MB/s %6.0f req/s %6.1f us/req (%s) | %s %6.1f MB/s "
-                            + "%6.0f req/s %6.1f us/req (%s) | thr %s/%s %.3f  CPU/req %.3f | client %.2f cores%n",
+            double userEstimate = equalCpuThroughput(a.userMicrosPerRequest(), b.userMicrosPerRequest(),
+                    (a.cpuMicrosPerRequest() + b.cpuMicrosPerRequest()) / 2);
+            System.out.printf(Locale.ROOT, "%-9s %s %6.1f MB/s %6.0f req/s %6.1f us/req user %5.1f (%s) | %s %6.1f "
+                            + "MB/s %6.0f req/s %6.1f us/req user %5.1f (%s) | thr %s/%s %.3f  CPU/req %.3f  "
+                            + "user-est %.3f | client %.2f cores%n",
                     warm ? "round " + (r - warmupRounds + 1) + ":" : "warm-up", settings.labelA(),
                     a.requestsPerSec() * megabytesPerRequest, a.requestsPerSec(), a.cpuMicrosPerRequest(),
-                    a.cpuSplit(), settings.labelB(), b.requestsPerSec() * megabytesPerRequest, b.requestsPerSec(),
-                    b.cpuMicrosPerRequest(), b.cpuSplit(), settings.labelA(), settings.labelB(), throughputRatio,
-                    cpuRatio, (clientCpu - clientCpuPrevious) / 1e9 / a.seconds);
+                    a.userMicrosPerRequest(), a.cpuSplit(), settings.labelB(), b.requestsPerSec() * megabytesPerRequest,
+                    b.requestsPerSec(), b.cpuMicrosPerRequest(), b.userMicrosPerRequest(), b.cpuSplit(),
+                    settings.labelA(), settings.labelB(), throughputRatio, cpuRatio, userEstimate,
+                    (clientCpu - clientCpuPrevious) / 1e9 / a.seconds);
             if (warm) {
                 throughputRatios[r - warmupRounds] = throughputRatio;
                 cpuRatios[r - warmupRounds] = cpuRatio;
+                userEstimates[r - warmupRounds] = userEstimate;
                 totals.add(a, b);
                 totals.clientCpuNanos += clientCpu - clientCpuPrevious;
             } else {
@@ -267,8 +298,10 @@ public final class MetricsOverheadHarness {
         }
         totals.throughputRatios.add(throughputRatios);
         totals.cpuRatios.add(cpuRatios);
-        System.out.printf(Locale.ROOT, "trial %d: median thr %s/%s %.3f  CPU/req %.3f%n", trial + 1, settings.labelA(),
-                settings.labelB(), RatioStats.median(throughputRatios), RatioStats.median(cpuRatios));
+        totals.userEstimates.add(userEstimates);
+        System.out.printf(Locale.ROOT, "trial %d: median thr %s/%s %.3f  CPU/req %.3f  user-est %.3f%n", trial + 1,
+                settings.labelA(), settings.labelB(), RatioStats.median(throughputRatios), RatioStats.median(cpuRatios),
+                RatioStats.median(userEstimates));
     }
 
     private static void report(Settings settings, double megabytesPerRequest, Totals totals) {
@@ -287,8 +320,26 @@ public final class MetricsOverheadHarness {
         System.out.printf(Locale.ROOT, "throughput %s/%s per round: %s%n", a, b, throughput.describe());
         System.out.printf(Locale.ROOT, "broker CPU per request: %s %.1f us  %s %.1f us  %s/%s %.3f; per round: %s%n",
                 a, cpuA, b, cpuB, a, b, cpuA / cpuB, cpuPerRequest.describe());
-        System.out.println(verdict(settings, throughput, "throughput"));
+        double userA = totals.userNanos[0] / 1e3 / totals.requests[0];
+        double userB = totals.userNanos[1] / 1e3 / totals.requests[1];
+        RatioStats userEstimate = RatioStats.of(totals.userEstimates);
+        System.out.printf(Locale.ROOT, "broker user-mode CPU per request: %s %.1f us  %s %.1f us; throughput at equal "
+                        + "CPU estimated from it: %.3f; per round: %s%n", a, userA, b, userB,
+                equalCpuThroughput(userA, userB, (cpuA + cpuB) / 2), userEstimate.describe());
+        if (settings.rate == 0) {
+            System.out.println(verdict(settings, throughput, "throughput"));
+        }
         System.out.println(verdict(settings, inverse(cpuPerRequest), "throughput at equal CPU"));
+        System.out.println(verdict(settings, userEstimate, "throughput at equal CPU from user CPU"));
+    }
+
+    /**
+     * A's throughput over B's when each had the same CPU, if A's extra CPU per request is the difference of
+     * their user-mode CPU per request (metrics run in user mode) on top of {@code cpuPerRequest}, the CPU per
+     * request they share.
+     */
+    private static double equalCpuThroughput(double userA, double userB, double cpuPerRequest) {
+        return cpuPerRequest / (cpuPerRequest + userA - userB);
     }
 
     /** The stats of 1/x, for reading CPU per request as throughput per CPU second. */

@@ -9,7 +9,9 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * CPU time of one process split by the kind of its threads, read from Linux's /proc/&lt;pid&gt;/task/*: JIT
+ * CPU time of one process: user mode alone (the broker's Java code, where metrics cost; the kernel's share,
+ * mostly loopback TCP and tmpfs, is both larger and noisier, since softirq work is charged to whichever task
+ * happens to run) and split by the kind of its threads, read from Linux's /proc/&lt;pid&gt;/task/*: JIT
  * compiler threads, garbage collector and VM threads, and the rest (the broker's own work). Per-thread
  * figures have clock-tick resolution (10 ms); a thread that ended since the last reading is missing from the
  * split but not from {@link BrokerProcess#cpuNanos()}. Stateless; safe from any thread.
@@ -34,6 +36,20 @@ final class ProcessCpu {
     }
 
     private ProcessCpu() {
+    }
+
+    /**
+     * User-mode CPU nanoseconds of the whole process (ended threads included), from /proc/&lt;pid&gt;/stat; 0 when
+     * /proc is not there.
+     */
+    static long userNanos(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[11]) * NANOS_PER_TICK;
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     /** CPU nanoseconds per kind of thread of {@code pid}; all zero when /proc is not there. */
