@@ -85,10 +85,6 @@ final class BrokerProcess implements AutoCloseable {
         return process.pid();
     }
 
-    Path log() {
-        return log;
-    }
-
     /**
      * User plus system CPU time of the child so far, from /proc (clock-tick resolution, 10 ms on Linux);
      * fails if the child is gone.

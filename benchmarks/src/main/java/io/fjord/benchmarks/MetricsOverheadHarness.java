@@ -32,11 +32,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@code bench.warmup} seconds and until the JIT compiler threads used under 3% of both children's CPU in a
  * round, but at most {@code bench.warmupMax} seconds. CPU per request leaves out the JIT compiler threads.
  *
- * <p>Per round it prints MB/s, requests/s and CPU microseconds per request of each broker (with the JIT and
- * GC threads' share of its CPU) and the two ratios; at the end the totals, each ratio's median, quartiles,
- * extremes and 95% interval of the median, and verdict lines: on throughput (with an unlimited load) and on
- * throughput at equal CPU (the inverse of the CPU-per-request ratio). A verdict says "within 3%" only when the
- * whole interval is at or above 0.97.
+ * <p>Per round it prints MB/s, requests/s, CPU and user-mode CPU microseconds per request of each broker
+ * (with the JIT and GC threads' share of its CPU) and three ratios: throughput, CPU per request, and
+ * "user-est", the throughput at equal CPU estimated from the user-mode CPU alone (A's extra user CPU per
+ * request added to the two brokers' mean CPU per request): metrics run in user mode, while the kernel's
+ * larger share (loopback TCP, tmpfs) is the noisiest part, as softirq work is charged to whichever task
+ * runs. At the end: the totals, each ratio's median, quartiles, extremes and 95% interval of the median, and
+ * a verdict per figure (throughput only with an unlimited load). A verdict says "within 3%" only when the
+ * whole interval is at or above 0.97; an A/A verdict says a 3% difference is resolved only when the interval
+ * lies within 1% of 1.
  *
  * <p>By default each socket sends as fast as its window allows: the throughput ratio is then measured, but
  * on a loaded machine it mostly shows which broker the scheduler favoured. {@code bench.rate} (requests/s per

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Invariant: {@link #answered()} counts only requests whose response arrived. Thread-safe for
  * {@link #answered()} (each connection publishes its count through a volatile field written only by its
- * thread); {@link #start()} and {@link #close()} are for the owning thread. A connection's failure ends
+ * thread); {@link #start(int)} and {@link #close()} are for the owning thread. A connection's failure ends
  * that connection and is rethrown by {@link #answered()} and {@link #close()}.
  */
 final class ProduceLoad implements AutoCloseable {
@@ -41,10 +41,6 @@ final class ProduceLoad implements AutoCloseable {
         for (int c = 0; c < frames.length; c++) {
             connections[c] = new Connection(name + "-" + c, port, frames[c], window, requestsPerSecond / frames.length);
         }
-    }
-
-    int connectionCount() {
-        return connections.length;
     }
 
     /** Starts connection {@code index}; the harness interleaves the starts of two loads. */
