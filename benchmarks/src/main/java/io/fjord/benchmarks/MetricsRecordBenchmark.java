@@ -1,9 +1,11 @@
 package io.fjord.benchmarks;
 
 import io.fjord.metrics.BrokerMetrics;
+import io.fjord.metrics.BrokerTopicMetrics;
 import io.fjord.metrics.KafkaMeter;
 import io.fjord.metrics.KafkaMetricName;
 import io.fjord.metrics.KafkaTimer;
+import io.fjord.metrics.RequestMetrics;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -42,6 +44,8 @@ public class MetricsRecordBenchmark {
     private BrokerMetrics metrics;
     private KafkaMeter meter;
     private KafkaTimer timer;
+    private RequestMetrics produce;
+    private BrokerTopicMetrics topic;
 
     @Setup
     public void setUp() {
@@ -49,6 +53,8 @@ public class MetricsRecordBenchmark {
         meter = metrics.meter(KafkaMetricName.of("kafka.server", "BrokerTopicMetrics", "MessagesInPerSec", "topic", "t"),
                 "messages");
         timer = metrics.timer(KafkaMetricName.of("kafka.network", "RequestMetrics", "TotalTimeMs", "request", "Produce"));
+        produce = new RequestMetrics(metrics, "Produce", 12);
+        topic = new BrokerTopicMetrics.Topics(metrics).topic("t");
     }
 
     @TearDown
@@ -69,5 +75,20 @@ public class MetricsRecordBenchmark {
     @Benchmark
     public void record(Durations durations) {
         timer.recordNanos(1_000_000 + (durations.next++ & 0xFFFFF));
+    }
+
+    /**
+     * Everything the broker records for one Produce request to one partition: RequestsPerSec of its version and
+     * the five phase timers ({@link RequestMetrics#record}), ErrorsPerSec NONE for its one partition, and the
+     * topic's TotalProduceRequestsPerSec, MessagesInPerSec and BytesInPerSec (each also broker-wide).
+     */
+    @Benchmark
+    public void produceRequest(Durations durations) {
+        long received = durations.next++ & 0xFFFFF;
+        produce.record(9, received, received + 20_000, received + 180_000, received + 180_000, received + 200_000,
+                received + 260_000);
+        produce.errors(0, code -> "NONE").mark();
+        topic.markProduceRequest();
+        topic.markAppended(10, 1024);
     }
 }
