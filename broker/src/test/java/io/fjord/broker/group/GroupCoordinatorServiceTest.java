@@ -1,7 +1,7 @@
 package io.fjord.broker.group;
 
 import io.fjord.broker.BrokerServer;
-import io.fjord.broker.config.BrokerConfig;
+import io.fjord.broker.InProcessNode;
 import io.fjord.coordinator.CommitRequest;
 import io.fjord.coordinator.FetchOffsetsResult;
 import io.fjord.coordinator.GroupCoordinator;
@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -58,29 +57,20 @@ class GroupCoordinatorServiceTest {
     }
 
     private static BrokerServer start(Path logDir, Map<String, String> overrides) throws Exception {
-        int controllerPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            controllerPort = s.getLocalPort();
-        }
-        BrokerServer node = new BrokerServer(config(logDir, controllerPort, overrides));
-        node.start();
-        return node;
+        return InProcessNode.start(logDir, withOffsetsTopic(overrides));
     }
 
-    private static BrokerConfig config(Path logDir, int controllerPort, Map<String, String> overrides) {
-        Map<String, String> props = new HashMap<>(Map.of("node.id", "1",
-                "process.roles", "broker,controller",
-                "listeners", "PLAINTEXT://localhost:0,CONTROLLER://localhost:" + controllerPort,
-                "controller.listener.names", "CONTROLLER", "controller.quorum.voters", "1@localhost:" + controllerPort,
-                "log.dirs", logDir.toString(), "http.listener", "localhost:0",
-                "offsets.topic.replication.factor", "1", "offsets.topic.num.partitions", "2"));
+    /** Two {@code __consumer_offsets} partitions on this one node, then {@code overrides}. */
+    private static Map<String, String> withOffsetsTopic(Map<String, String> overrides) {
+        Map<String, String> props = new HashMap<>(Map.of("offsets.topic.replication.factor", "1",
+                "offsets.topic.num.partitions", "2"));
         props.putAll(overrides);
-        return BrokerConfig.fromMap(props);
+        return props;
     }
 
     /** A second service on the running node's metadata and logs, with its own config, clock and timers. */
     private GroupCoordinatorService serviceOnTheNode(Map<String, String> overrides, Time time, Scheduler scheduler) {
-        return new GroupCoordinatorService(config(dir.resolve("unused"), 1, overrides), server.metadata(),
+        return new GroupCoordinatorService(InProcessNode.config(dir.resolve("unused"), 1, withOffsetsTopic(overrides)), server.metadata(),
                 server.partitions(), time, scheduler);
     }
 

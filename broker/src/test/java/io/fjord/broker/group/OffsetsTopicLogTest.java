@@ -1,7 +1,7 @@
 package io.fjord.broker.group;
 
 import io.fjord.broker.BrokerServer;
-import io.fjord.broker.config.BrokerConfig;
+import io.fjord.broker.InProcessNode;
 import io.fjord.coordinator.CoordinatorRecord;
 import io.fjord.log.FileSlice;
 import io.fjord.log.MockTime;
@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,16 +56,8 @@ class OffsetsTopicLogTest {
 
     @BeforeEach
     void startNode() throws Exception {
-        int controllerPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            controllerPort = s.getLocalPort();
-        }
-        server = new BrokerServer(BrokerConfig.fromMap(Map.of("node.id", "1", "process.roles", "broker,controller",
-                "listeners", "PLAINTEXT://localhost:0,CONTROLLER://localhost:" + controllerPort,
-                "controller.listener.names", "CONTROLLER", "controller.quorum.voters", "1@localhost:" + controllerPort,
-                "log.dirs", dir.toString(), "http.listener", "localhost:0", "offsets.topic.replication.factor", "1",
-                "offsets.topic.num.partitions", String.valueOf(PARTITIONS), "offsets.topic.segment.bytes", "1048576")));
-        server.start();
+        server = InProcessNode.start(dir, Map.of("offsets.topic.replication.factor", "1",
+                "offsets.topic.num.partitions", String.valueOf(PARTITIONS), "offsets.topic.segment.bytes", "1048576"));
     }
 
     @AfterEach

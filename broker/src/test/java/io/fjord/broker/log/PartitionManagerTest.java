@@ -1,7 +1,7 @@
 package io.fjord.broker.log;
 
 import io.fjord.broker.BrokerServer;
-import io.fjord.broker.config.BrokerConfig;
+import io.fjord.broker.InProcessNode;
 import io.fjord.log.PartitionLog;
 import io.fjord.protocol.records.CompressionType;
 import io.fjord.protocol.records.RecordBatchBuilder;
@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,16 +33,7 @@ class PartitionManagerTest {
 
     @BeforeEach
     void startNode() throws Exception {
-        int controllerPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            controllerPort = s.getLocalPort();
-        }
-        server = new BrokerServer(BrokerConfig.fromMap(Map.of("node.id", "1",
-                "process.roles", "broker,controller",
-                "listeners", "PLAINTEXT://localhost:0,CONTROLLER://localhost:" + controllerPort,
-                "controller.listener.names", "CONTROLLER", "controller.quorum.voters", "1@localhost:" + controllerPort,
-                "log.dirs", dir.resolve("data").toString(), "http.listener", "localhost:0")));
-        server.start();
+        server = InProcessNode.start(dir.resolve("data"), Map.of());
     }
 
     @AfterEach
