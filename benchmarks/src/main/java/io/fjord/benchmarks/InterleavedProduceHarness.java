@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -35,22 +36,26 @@ import java.util.concurrent.Future;
  * {@code requests} pre-encoded Produce v9 requests (acks=1, one uncompressed batch of {@code batchBytes}) on each
  * of the broker's {@code connections}, one client thread per connection with at most {@code window} unanswered,
  * and reads every response; it is timed by wall clock and by this JVM's CPU time. A cycle is one burst to each
- * broker, the order alternating per cycle. The verdict is on the ratio of the total burst times (throughput
- * on/off over the whole run), with a 95% interval from a bootstrap of blocks of consecutive cycles; the same for
- * CPU per request (throughput at equal CPU).
+ * broker, the order alternating per cycle. Two broker instances of the same code differ by up to 10% for their
+ * whole life (measured with both off), so a run is {@code -Dbench.trials} (default 8) trials, each with a fresh
+ * pair of brokers started in alternating order, the first trial after a JIT warm-up of 30 s, the others after
+ * 5 s. {@code -Dbench.brokerProps=k=v,k=v} overrides broker configs of both sides (e.g. {@code num.io.threads=1}:
+ * which I/O thread serves a connection follows the hash of its client address, so with several I/O threads two
+ * instances place the same connections differently). The verdict is on the ratio of the total burst times (throughput on/off over the whole run), with a 95%
+ * interval from a bootstrap of the trials; the same for CPU per request (throughput at equal CPU).
  *
  * <p>{@code aa} as the sixth argument runs both brokers with metrics off (an A/A run): it shows the spread of the
  * method on this machine. Measured after a warm-up of the same bursts. Single-threaded but for the client's
  * connection threads.
  *
- * <p>Run: {@code scripts/bench-metrics-interleaved [cycles] [requests-per-burst] [batch-bytes] [window]
+ * <p>Run: {@code scripts/bench-metrics-interleaved [cycles-per-trial] [requests-per-burst] [batch-bytes] [window]
  * [connections] [ab|aa]}.
  */
 public final class InterleavedProduceHarness {
     private static final String TOPIC = "bench";
     private static final double WARM_UP_SECONDS = 30;
-    /** Cycles close in time share slow drifts (log segments, page cache), so the bootstrap draws runs of them. */
-    private static final int BLOCK = 10;
+    /** The warm-up of every trial after the first (the JIT has compiled the code by then). */
+    private static final double TRIAL_WARM_UP_SECONDS = 5;
     private static final int RESAMPLES = 10_000;
     private static final com.sun.management.OperatingSystemMXBean PROCESS =
             (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
@@ -66,57 +71,77 @@ public final class InterleavedProduceHarness {
     }
 
     public static void main(String[] args) throws Exception {
-        int cycles = args.length > 0 ? Integer.parseInt(args[0]) : 300;
+        int cycles = args.length > 0 ? Integer.parseInt(args[0]) : 60;
         int requests = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
         int batchBytes = args.length > 2 ? Integer.parseInt(args[2]) : 1024;
         int window = args.length > 3 ? Integer.parseInt(args[3]) : 64;
         int connections = args.length > 4 ? Integer.parseInt(args[4]) : 4;
         boolean aa = args.length > 5 && args[5].equals("aa");
+        int trials = Integer.getInteger("bench.trials", 8);
         String base = System.getProperty("bench.dir", Files.isWritable(Path.of("/dev/shm")) ? "/dev/shm" : null);
         Path root = base == null ? Files.createTempDirectory("fjord-bench-interleaved")
                 : Files.createTempDirectory(Path.of(base), "fjord-bench-interleaved");
         String a = aa ? "off-a" : "on";
         String b = aa ? "off-b" : "off";
-        System.out.printf(Locale.ROOT, "%s: cycles=%d requests/burst/connection=%d batch=%d B window=%d connections=%d "
-                + "logs in %s%n", aa ? "A/A (both metrics off)" : "A/B (metrics on vs off)", cycles, requests, batchBytes,
-                window, connections, root);
-        try (BrokerServer first = start(root.resolve(a), !aa, connections);
-             BrokerServer second = start(root.resolve(b), false, connections);
-             Client on = new Client(first, connections, batchBytes);
-             Client off = new Client(second, connections, batchBytes)) {
-            long warmUpEnd = System.nanoTime() + (long) (WARM_UP_SECONDS * 1e9);
-            Samples ignored = new Samples(1);
-            for (int c = 0; System.nanoTime() < warmUpEnd; c++) {
-                cycle(on, off, requests, window, c, ignored, 0);
+        System.out.printf(Locale.ROOT, "%s: %d trials of %d cycles, requests/burst/connection=%d batch=%d B window=%d "
+                + "connections=%d logs in %s%n", aa ? "A/A (both metrics off)" : "A/B (metrics on vs off)", trials,
+                cycles, requests, batchBytes, window, connections, root);
+        List<Samples> all = new ArrayList<>();
+        int frameBytes = 0;
+        try {
+            for (int t = 0; t < trials; t++) {
+                Path dir = root.resolve("trial-" + t);
+                boolean onFirst = t % 2 == 0;
+                try (BrokerServer first = start(dir.resolve(onFirst ? a : b), onFirst && !aa, connections);
+                     BrokerServer second = start(dir.resolve(onFirst ? b : a), !onFirst && !aa, connections);
+                     Client on = new Client(onFirst ? first : second, connections, batchBytes);
+                     Client off = new Client(onFirst ? second : first, connections, batchBytes)) {
+                    frameBytes = on.frameBytes();
+                    double warmUp = t == 0 ? WARM_UP_SECONDS : TRIAL_WARM_UP_SECONDS;
+                    long warmUpEnd = System.nanoTime() + (long) (warmUp * 1e9);
+                    Samples ignored = new Samples(1);
+                    for (int c = 0; System.nanoTime() < warmUpEnd; c++) {
+                        cycle(on, off, requests, window, c, ignored, 0);
+                    }
+                    Samples samples = new Samples(cycles);
+                    for (int c = 0; c < cycles; c++) {
+                        cycle(on, off, requests, window, c, samples, c);
+                    }
+                    all.add(samples);
+                    System.out.printf(Locale.ROOT, "trial %d (%s started first): throughput %s/%s %.3f, throughput at "
+                            + "equal CPU %.3f%n", t + 1, onFirst ? a : b, a, b,
+                            (double) sum(samples.offTimes()) / sum(samples.onTimes()),
+                            (double) sum(samples.offCpu()) / sum(samples.onCpu()));
+                }
+                deleteRecursively(dir);
             }
-            Samples samples = new Samples(cycles);
-            for (int c = 0; c < cycles; c++) {
-                cycle(on, off, requests, window, c, samples, c);
-            }
-            report(samples, (long) cycles * requests * connections, on.frameBytes(), a, b);
+            report(all, (long) cycles * requests * connections, frameBytes, a, b);
         } finally {
             deleteRecursively(root);
         }
     }
 
-    private static void report(Samples s, long requestsPerSide, int frameBytes, String a, String b) {
-        double onSeconds = sum(s.onTimes()) / 1e9;
-        double offSeconds = sum(s.offTimes()) / 1e9;
+    private static void report(List<Samples> trials, long requestsPerTrial, int frameBytes, String a, String b) {
+        long[] onTimes = trials.stream().mapToLong(s -> sum(s.onTimes())).toArray();
+        long[] offTimes = trials.stream().mapToLong(s -> sum(s.offTimes())).toArray();
+        long[] onCpu = trials.stream().mapToLong(s -> sum(s.onCpu())).toArray();
+        long[] offCpu = trials.stream().mapToLong(s -> sum(s.offCpu())).toArray();
+        long requests = requestsPerTrial * trials.size();
+        double onSeconds = sum(onTimes) / 1e9;
+        double offSeconds = sum(offTimes) / 1e9;
         System.out.printf(Locale.ROOT, "total: %s %.0f req/s (%.1f MB/s)  %s %.0f req/s (%.1f MB/s)%n",
-                a, requestsPerSide / onSeconds, requestsPerSide * (double) frameBytes / onSeconds / 1e6,
-                b, requestsPerSide / offSeconds, requestsPerSide * (double) frameBytes / offSeconds / 1e6);
-        double[] cpuCi = blockBootstrap(s.onCpu(), s.offCpu());
+                a, requests / onSeconds, requests * (double) frameBytes / onSeconds / 1e6,
+                b, requests / offSeconds, requests * (double) frameBytes / offSeconds / 1e6);
+        double[] cpuCi = bootstrap(onCpu, offCpu);
         System.out.printf(Locale.ROOT, "CPU per request (this JVM during the bursts): %s %.1f us  %s %.1f us; "
-                + "throughput at equal CPU %s/%s %.3f (95%% CI %.3f-%.3f)%n", a, sum(s.onCpu()) / 1e3 / requestsPerSide,
-                b, sum(s.offCpu()) / 1e3 / requestsPerSide, a, b, (double) sum(s.offCpu()) / sum(s.onCpu()), cpuCi[0],
-                cpuCi[1]);
+                + "throughput at equal CPU %s/%s %.3f (95%% CI %.3f-%.3f)%n", a, sum(onCpu) / 1e3 / requests,
+                b, sum(offCpu) / 1e3 / requests, a, b, (double) sum(offCpu) / sum(onCpu), cpuCi[0], cpuCi[1]);
         double ratio = offSeconds / onSeconds;
-        double[] ci = blockBootstrap(s.onTimes(), s.offTimes());
+        double[] ci = bootstrap(onTimes, offTimes);
         String verdict = a.startsWith("off") ? "an A/A run: the spread of the method itself"
                 : ci[0] >= 0.97 ? "within 3%" : ci[1] < 0.97 ? "NOT within 3%" : "undecided, the CI straddles 0.97";
-        System.out.printf(Locale.ROOT, "verdict: throughput %s/%s %.3f (total time of %d cycles, 95%% CI %.3f-%.3f by "
-                + "a bootstrap of blocks of %d cycles): %s%n", a, b, ratio, s.onTimes().length, ci[0], ci[1], BLOCK,
-                verdict);
+        System.out.printf(Locale.ROOT, "verdict: throughput %s/%s %.3f (total time of %d trials, 95%% CI %.3f-%.3f by a "
+                + "bootstrap of the trials): %s%n", a, b, ratio, trials.size(), ci[0], ci[1], verdict);
     }
 
     private static long sum(long[] values) {
@@ -128,28 +153,26 @@ public final class InterleavedProduceHarness {
     }
 
     /**
-     * The 95% interval of sum(off) / sum(on) (throughput on/off over the whole run) by a moving-block bootstrap:
-     * each resample strings together random runs of {@link #BLOCK} consecutive cycles (fixed seed).
+     * The 95% interval of sum(off) / sum(on) over the trials by a bootstrap that resamples whole trials (fixed
+     * seed): each pair of broker instances carries a bias of its own (A/A pairs differ by up to 10%), so the
+     * trials, not the cycles, are the independent samples.
      */
-    private static double[] blockBootstrap(long[] on, long[] off) {
+    private static double[] bootstrap(long[] on, long[] off) {
         int n = on.length;
-        int block = Math.min(BLOCK, n);
-        double[] totals = new double[RESAMPLES];
-        java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+        double[] ratios = new double[RESAMPLES];
+        SplittableRandom random = new SplittableRandom(42);
         for (int r = 0; r < RESAMPLES; r++) {
             double onSum = 0;
             double offSum = 0;
-            for (int drawn = 0; drawn < n; ) {
-                int from = random.nextInt(n - block + 1);
-                for (int i = from; i < from + block && drawn < n; i++, drawn++) {
-                    onSum += on[i];
-                    offSum += off[i];
-                }
+            for (int i = 0; i < n; i++) {
+                int drawn = random.nextInt(n);
+                onSum += on[drawn];
+                offSum += off[drawn];
             }
-            totals[r] = offSum / onSum;
+            ratios[r] = offSum / onSum;
         }
-        Arrays.sort(totals);
-        return new double[] {RatioStats.quantile(totals, 0.025), RatioStats.quantile(totals, 0.975)};
+        Arrays.sort(ratios);
+        return new double[] {RatioStats.quantile(ratios, 0.025), RatioStats.quantile(ratios, 0.975)};
     }
 
     /** One burst to each client, {@code on} first in even cycles, recorded in slot {@code slot} of {@code samples}. */
@@ -175,6 +198,12 @@ public final class InterleavedProduceHarness {
         java.util.Map<String, String> config = HarnessBroker.config(dir, metrics, partitions);
         config.put("log.segment.bytes", String.valueOf(1024 * 1024 * 1024));
         config.put("log.retention.bytes", "-1");
+        for (String override : System.getProperty("bench.brokerProps", "").split(",")) {
+            int eq = override.indexOf('=');
+            if (eq > 0) {
+                config.put(override.substring(0, eq).trim(), override.substring(eq + 1).trim());
+            }
+        }
         BrokerServer server = new BrokerServer(BrokerConfig.fromMap(config));
         server.start();
         RawKafkaRequests.createTopic(server.boundPort("PLAINTEXT"), TOPIC, partitions);
