@@ -46,7 +46,11 @@ final class BenchmarkLogs {
         return new LogEnvironment(Time.SYSTEM, DROPPING);
     }
 
+    /** Deletes {@code dir} and everything below it; a missing {@code dir} is left as it is. */
     static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(file);

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -113,11 +112,11 @@ public final class InterleavedProduceHarness {
                             (double) sum(samples.offTimes()) / sum(samples.onTimes()),
                             (double) sum(samples.offCpu()) / sum(samples.onCpu()));
                 }
-                deleteRecursively(dir);
+                BenchmarkLogs.deleteRecursively(dir);
             }
             report(all, (long) cycles * requests * connections, frameBytes, a, b);
         } finally {
-            deleteRecursively(root);
+            BenchmarkLogs.deleteRecursively(root);
         }
     }
 
@@ -309,15 +308,6 @@ public final class InterleavedProduceHarness {
             if (answered++ % 1024 == 0) {
                 RawKafkaRequests.checkProduceResponse(response, 0, size);
             }
-        }
-    }
-
-    private static void deleteRecursively(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 }

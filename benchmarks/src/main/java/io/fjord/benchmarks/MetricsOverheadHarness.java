@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -216,7 +215,7 @@ public final class MetricsOverheadHarness {
                 // already shutting down
             }
             if (clean) {
-                deleteRecursively(runDir);
+                BenchmarkLogs.deleteRecursively(runDir);
             } else {
                 System.err.println("run directory with the brokers' logs kept: " + runDir);
             }
@@ -399,15 +398,6 @@ public final class MetricsOverheadHarness {
             } catch (Exception e) {
                 System.err.println("closing " + resource + ": " + e);
             }
-        }
-    }
-
-    private static void deleteRecursively(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 }
