@@ -22,11 +22,13 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Labels;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.DoubleSupplier;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import javax.management.InstanceAlreadyExistsException;
 import javax.management.InstanceNotFoundException;
 import javax.management.JMException;
@@ -43,8 +45,9 @@ import org.slf4j.LoggerFactory;
  * attributes.
  *
  * <p>Each name is one of: a meter (Micrometer FunctionCounter over a LongAdder; Prometheus counter
- * {@code <name>_total}), a timer (our lock-free {@link LatencyHistogram}, not a Micrometer meter: Micrometer's
- * percentile summary cost 150 ns to over 1 us per record; exported in ms by a {@link TimerCollector} registered
+ * {@code <name>_total}), a timer (our lock-free {@link LatencyHistogram}, or one phase of a {@link PerThreadCells}
+ * for timers recorded together, see {@link #perThreadCells}; not a Micrometer meter: Micrometer's percentile
+ * summary cost 150 ns to over 1 us per record; exported in ms by a {@link TimerCollector} registered
  * in the same Prometheus registry as a summary with quantiles 0.5, 0.75, 0.95, 0.98, 0.99, 0.999, {@code _count},
  * {@code _sum}, and a gauge {@code _max}) or a gauge.
  *
@@ -108,8 +111,11 @@ public final class BrokerMetrics implements AutoCloseable {
     private final TimerCollector timers;
     private final MBeanServer mbeanServer;
     private final ConcurrentHashMap<KafkaMetricName, Registered> metrics = new ConcurrentHashMap<>();
+    /** Timers and counters recorded together, by the timers' names in phase order; guarded by this. */
+    private final Map<List<KafkaMetricName>, PerThreadCells> cellsByTimers = new HashMap<>();
     private final List<AutoCloseable> binders = new ArrayList<>();
     private volatile boolean closed;
+    private volatile boolean recording = true;
 
     private BrokerMetrics(boolean enabled, boolean jmx, Clock clock) {
         this.enabled = enabled;
@@ -152,6 +158,26 @@ public final class BrokerMetrics implements AutoCloseable {
         return enabled;
     }
 
+    /**
+     * Whether the per-request meters record: {@link RequestMetrics} as the broker records them and every
+     * {@link BrokerTopicMetrics} mark. True when enabled, but between {@link #pauseRecording} and {@link #resumeRecording}. A pause keeps every
+     * series registered and exported, frozen; it exists so that a benchmark can compare recording on and off
+     * within one broker instance (two instances of the same broker differ by up to 10% in throughput on our
+     * machines, more than the cost measured). One volatile read per recording site.
+     */
+    public boolean recording() {
+        return recording && enabled;
+    }
+
+    /** Stops the recording described at {@link #recording()}. */
+    public void pauseRecording() {
+        recording = false;
+    }
+
+    public void resumeRecording() {
+        recording = true;
+    }
+
     private void bindJvmAndProcess() {
         JvmGcMetrics gc = new JvmGcMetrics();
         binders.add(gc);
@@ -163,12 +189,30 @@ public final class BrokerMetrics implements AutoCloseable {
 
     /** The meter of {@code name} (JMX EventType {@code eventType}, e.g. "requests", "bytes", "messages"). */
     public KafkaMeter meter(KafkaMetricName name, String eventType) {
+        return meter(name, () -> new RateMeter(clock, eventType));
+    }
+
+    /**
+     * The meter of {@code name} counting into {@code count} (a {@link PerThreadCells} counter), registered on
+     * first use; later calls with an equal count return it.
+     *
+     * @throws IllegalArgumentException if {@code name} is registered with another count (its counts would be lost)
+     */
+    KafkaMeter meter(KafkaMetricName name, String eventType, RateMeter.Count count) {
+        KafkaMeter meter = meter(name, () -> new RateMeter(clock, eventType, count));
+        if (meter instanceof RateMeter registered && !registered.countSource().equals(count)) {
+            throw new IllegalArgumentException(name + " is registered with a count of its own");
+        }
+        return meter;
+    }
+
+    private KafkaMeter meter(KafkaMetricName name, Supplier<RateMeter> newMeter) {
         if (!enabled || closed) {
             return NOOP_METER;
         }
         Registered r = metrics.get(name);
         if (r == null) {
-            r = metrics.computeIfAbsent(name, n -> registerMeter(n, eventType));
+            r = metrics.computeIfAbsent(name, n -> registerMeter(n, newMeter.get()));
         }
         if (r.metric() instanceof RateMeter meter) {
             return meter;
@@ -182,12 +226,49 @@ public final class BrokerMetrics implements AutoCloseable {
         }
         Registered r = metrics.get(name);
         if (r == null) {
-            r = metrics.computeIfAbsent(name, this::registerTimer);
+            r = metrics.computeIfAbsent(name, n -> registerTimer(n, new HistogramTimer(clock)));
         }
         if (r.metric() instanceof HistogramTimer timer) {
             return timer;
         }
         throw kindMismatch(name, "timer", r);
+    }
+
+    /**
+     * The timers {@code timers} (phase i under {@code timers.get(i)}) and {@code counters} counters of one hot path
+     * that records them together (a request's five phases, its version and its error codes): it takes its
+     * thread's {@link PerThreadCells.Cell} once and records everything into it. The counters are exported by
+     * meters registered with {@link #meter(KafkaMetricName, String, RateMeter.Count)}. The same timer names give
+     * the same instance; null when disabled.
+     *
+     * @throws IllegalArgumentException if a timer name is already registered otherwise, or the same names were
+     *     asked for with another number of counters
+     */
+    synchronized PerThreadCells perThreadCells(List<KafkaMetricName> timers, int counters) {
+        if (!enabled || closed) {
+            return null;
+        }
+        PerThreadCells cells = cellsByTimers.get(timers);
+        if (cells != null) {
+            if (cells.counters() != counters) {
+                throw new IllegalArgumentException(timers + " have " + cells.counters() + " counters, not " + counters);
+            }
+            return cells;
+        }
+        for (KafkaMetricName name : timers) {
+            Registered r = metrics.get(name);
+            if (r != null) {
+                throw new IllegalArgumentException(name + " is registered as a " + kind(r)
+                        + ", not one of the timers " + timers);
+            }
+        }
+        PerThreadCells created = new PerThreadCells(timers.size(), counters, clock);
+        for (int i = 0; i < timers.size(); i++) {
+            HistogramTimer timer = new HistogramTimer(created.phase(i));
+            metrics.computeIfAbsent(timers.get(i), n -> registerTimer(n, timer));
+        }
+        cellsByTimers.put(List.copyOf(timers), created);
+        return created;
     }
 
     /** A gauge read on every scrape/JMX read (JMX attribute "Value"); registering again replaces the supplier. */
@@ -210,6 +291,9 @@ public final class BrokerMetrics implements AutoCloseable {
 
     /** Unregisters {@code name} from Prometheus and JMX (e.g. a deleted topic's or partition's series). */
     public void remove(KafkaMetricName name) {
+        synchronized (this) {
+            cellsByTimers.keySet().removeIf(names -> names.contains(name));
+        }
         Registered r = metrics.remove(name);
         if (r != null) {
             unregister(r);
@@ -259,8 +343,7 @@ public final class BrokerMetrics implements AutoCloseable {
         registry.close();
     }
 
-    private Registered registerMeter(KafkaMetricName name, String eventType) {
-        RateMeter meter = new RateMeter(clock, eventType == null ? "" : eventType);
+    private Registered registerMeter(KafkaMetricName name, RateMeter meter) {
         Meter micrometer = FunctionCounter.builder(name.micrometerName(), meter, RateMeter::countAsDouble)
                 .tags(tags(name))
                 .description(help(name))
@@ -268,8 +351,7 @@ public final class BrokerMetrics implements AutoCloseable {
         return new Registered(meter, () -> registry.remove(micrometer), registerMBean(name, KafkaMBean.meter(meter)));
     }
 
-    private Registered registerTimer(KafkaMetricName name) {
-        HistogramTimer timer = new HistogramTimer(clock);
+    private Registered registerTimer(KafkaMetricName name, HistogramTimer timer) {
         NamingConvention convention = prometheus.config().namingConvention();
         String[] labelNames = new String[name.tags().size()];
         String[] labelValues = new String[labelNames.length];
@@ -337,7 +419,10 @@ public final class BrokerMetrics implements AutoCloseable {
     }
 
     private static IllegalArgumentException kindMismatch(KafkaMetricName name, String wanted, Registered r) {
-        String kind = r.metric() instanceof RateMeter ? "meter" : r.metric() instanceof HistogramTimer ? "timer" : "gauge";
-        return new IllegalArgumentException(name + " is registered as a " + kind + ", not a " + wanted);
+        return new IllegalArgumentException(name + " is registered as a " + kind(r) + ", not a " + wanted);
+    }
+
+    private static String kind(Registered r) {
+        return r.metric() instanceof RateMeter ? "meter" : r.metric() instanceof HistogramTimer ? "timer" : "gauge";
     }
 }

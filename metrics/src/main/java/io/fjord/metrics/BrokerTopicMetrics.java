@@ -14,12 +14,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * request. Counting follows Kafka: produce and fetch requests per partition of a request, messages from
  * the batch headers (offsets appended), bytes as the records' size.
  *
- * <p>Thread-safe; marking is a LongAdder add per meter.
+ * <p>Thread-safe; marking is a LongAdder add per meter, skipped while {@link BrokerMetrics#recording()} is false.
  */
 public final class BrokerTopicMetrics {
     public static final String DOMAIN = "kafka.server";
     public static final String TYPE = "BrokerTopicMetrics";
 
+    private final BrokerMetrics metrics;
     private final String topic;
     private final BrokerTopicMetrics allTopics;
     private final KafkaMeter messagesIn;
@@ -31,6 +32,7 @@ public final class BrokerTopicMetrics {
     private final KafkaMeter failedFetchRequests;
 
     private BrokerTopicMetrics(BrokerMetrics metrics, String topic, BrokerTopicMetrics allTopics) {
+        this.metrics = metrics;
         this.topic = topic;
         this.allTopics = allTopics;
         messagesIn = metrics.meter(name("MessagesInPerSec", topic), "messages");
@@ -54,6 +56,9 @@ public final class BrokerTopicMetrics {
 
     /** A produce to one partition arrived (TotalProduceRequestsPerSec). */
     public void markProduceRequest() {
+        if (!metrics.recording()) {
+            return;
+        }
         totalProduceRequests.mark();
         if (allTopics != null) {
             allTopics.totalProduceRequests.mark();
@@ -62,6 +67,9 @@ public final class BrokerTopicMetrics {
 
     /** A partition's append succeeded: {@code messages} records (from the batch offsets), {@code bytes}. */
     public void markAppended(long messages, long bytes) {
+        if (!metrics.recording()) {
+            return;
+        }
         messagesIn.mark(messages);
         bytesIn.mark(bytes);
         if (allTopics != null) {
@@ -72,6 +80,9 @@ public final class BrokerTopicMetrics {
 
     /** A partition's append failed with a record or log error (FailedProduceRequestsPerSec). */
     public void markFailedProduce() {
+        if (!metrics.recording()) {
+            return;
+        }
         failedProduceRequests.mark();
         if (allTopics != null) {
             allTopics.failedProduceRequests.mark();
@@ -80,6 +91,9 @@ public final class BrokerTopicMetrics {
 
     /** A partition was read for a fetch (TotalFetchRequestsPerSec). */
     public void markFetchRequest() {
+        if (!metrics.recording()) {
+            return;
+        }
         totalFetchRequests.mark();
         if (allTopics != null) {
             allTopics.totalFetchRequests.mark();
@@ -88,6 +102,9 @@ public final class BrokerTopicMetrics {
 
     /** A partition's read failed with an unexpected error (FailedFetchRequestsPerSec). */
     public void markFailedFetch() {
+        if (!metrics.recording()) {
+            return;
+        }
         failedFetchRequests.mark();
         if (allTopics != null) {
             allTopics.failedFetchRequests.mark();
@@ -96,6 +113,9 @@ public final class BrokerTopicMetrics {
 
     /** {@code bytes} of records were sent to a consumer (BytesOutPerSec; follower fetches are not counted). */
     public void markBytesOut(long bytes) {
+        if (!metrics.recording()) {
+            return;
+        }
         bytesOut.mark(bytes);
         if (allTopics != null) {
             allTopics.bytesOut.mark(bytes);

@@ -3,7 +3,8 @@ package io.fjord.metrics;
 import io.micrometer.core.instrument.Clock;
 
 /**
- * A {@link KafkaTimer} over a {@link LatencyHistogram}: records nanoseconds, reads milliseconds. Count, Min, Max,
+ * A {@link KafkaTimer} over a {@link LatencyDistribution} (a {@link LatencyHistogram} of its own, or one phase
+ * of a {@link PerThreadCells}): records nanoseconds, reads milliseconds. Count, Min, Max,
  * Mean and StdDev are over the timer's whole life, as in Kafka; the percentiles {@link #QUANTILES} and the
  * windowed maximum come from the histogram's recent window (90 to 150 s, where Yammer uses an exponentially
  * decaying reservoir) and are within 1/32 of the exact percentile of the samples in that window.
@@ -15,10 +16,14 @@ final class HistogramTimer implements KafkaTimer {
     static final double[] QUANTILES = {0.5, 0.75, 0.95, 0.98, 0.99, 0.999};
     private static final double NANOS_PER_MILLI = 1e6;
 
-    private final LatencyHistogram histogram;
+    private final LatencyDistribution histogram;
 
     HistogramTimer(Clock clock) {
-        this.histogram = new LatencyHistogram(clock);
+        this(new LatencyHistogram(clock));
+    }
+
+    HistogramTimer(LatencyDistribution histogram) {
+        this.histogram = histogram;
     }
 
     @Override
@@ -60,7 +65,7 @@ final class HistogramTimer implements KafkaTimer {
 
     /** The window's percentiles {@link #QUANTILES} (in that order) and maximum, in milliseconds. */
     Window window() {
-        LatencyHistogram.Window w = histogram.window(QUANTILES);
+        LatencyDistribution.Window w = histogram.window(QUANTILES);
         double[] percentiles = w.percentiles();
         for (int i = 0; i < percentiles.length; i++) {
             percentiles[i] /= NANOS_PER_MILLI;

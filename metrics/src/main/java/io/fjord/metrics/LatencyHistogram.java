@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.LongAdder;
  * the sum or buckets. A record that read the open slice just before a rotation lands in the slice just closed,
  * which still counts.
  */
-final class LatencyHistogram {
+final class LatencyHistogram implements LatencyDistribution {
 
     static final int RING = 4;
     static final long SLICE_NANOS = TimeUnit.SECONDS.toNanos(30);
@@ -58,10 +58,6 @@ final class LatencyHistogram {
             }
             max.set(0);
         }
-    }
-
-    /** The window read at one time: sample count, exact maximum and the requested percentiles, in nanoseconds. */
-    record Window(long count, long max, double[] percentiles) {
     }
 
     private final Clock clock;
@@ -90,8 +86,8 @@ final class LatencyHistogram {
         openedAt = now;
     }
 
-    /** Records one duration; negative values are ignored. */
-    void record(long nanos) {
+    @Override
+    public void record(long nanos) {
         if (nanos < 0) {
             return;
         }
@@ -120,33 +116,31 @@ final class LatencyHistogram {
         }
     }
 
-    long count() {
+    @Override
+    public long count() {
         return count.sum();
     }
 
     /** All-time sum in nanoseconds (exact while below 2^53 ns, ~104 days). */
-    synchronized double sum() {
+    @Override
+    public synchronized double sum() {
         foldedSum += unfoldedSum.sumThenReset();
         return foldedSum;
     }
 
-    /** All-time minimum; 0 before the first record. */
-    long min() {
+    @Override
+    public long min() {
         long m = min.get();
         return m == Long.MAX_VALUE ? 0 : m;
     }
 
-    long max() {
+    @Override
+    public long max() {
         return max.get();
     }
 
-    double mean() {
-        long n = count();
-        return n == 0 ? 0.0 : sum() / n;
-    }
-
-    /** Sample standard deviation over all records (n - 1 in the denominator); 0 with fewer than two. */
-    double stdDev() {
+    @Override
+    public double stdDev() {
         long n = count();
         if (n <= 1) {
             return 0.0;
@@ -156,54 +150,23 @@ final class LatencyHistogram {
         return variance > 0 ? Math.sqrt(variance) : 0.0;
     }
 
-    /**
-     * The window now (rotating first, see the class comment): its sample count, maximum and the values of
-     * {@code quantiles} (each in [0, 1]); all 0 when the window is empty.
-     */
-    synchronized Window window(double[] quantiles) {
+    /** The window now, rotating first (see the class comment); its maximum is exact. */
+    @Override
+    public synchronized Window window(double[] quantiles) {
         long now = clock.monotonicTime();
         rotate(now);
         long[] merged = new long[LogLinearBuckets.COUNT];
-        long n = 0;
         long windowMax = 0;
         for (Slice slice : slices) {
             if (slice != open && now - slice.closedAt >= WINDOW_NANOS) {
                 continue;
             }
             for (int i = 0; i < merged.length; i++) {
-                long c = slice.counts.get(i);
-                merged[i] += c;
-                n += c;
+                merged[i] += slice.counts.get(i);
             }
             windowMax = Math.max(windowMax, slice.max.get());
         }
-        double[] values = new double[quantiles.length];
-        if (n > 0) {
-            for (int q = 0; q < quantiles.length; q++) {
-                values[q] = Math.min(valueAtRank(merged, rank(quantiles[q], n)), windowMax);
-            }
-        }
-        return new Window(n, windowMax, values);
-    }
-
-    /**
-     * The 1-based rank of quantile {@code q} among {@code n} samples, {@code ceil(q * n)} within [1, n]; the
-     * epsilon keeps a product such as 0.95 * 20 = 19.000000000000004 at 19.
-     */
-    static long rank(double q, long n) {
-        long r = (long) Math.ceil(q * n - 1e-9);
-        return Math.max(1, Math.min(n, r));
-    }
-
-    private static double valueAtRank(long[] counts, long rank) {
-        long seen = 0;
-        for (int i = 0; i < counts.length; i++) {
-            seen += counts[i];
-            if (seen >= rank) {
-                return LogLinearBuckets.representative(i);
-            }
-        }
-        return LogLinearBuckets.representative(counts.length - 1);
+        return Window.of(merged, 0, windowMax, quantiles);
     }
 
     private void rotate(long now) {

@@ -5,7 +5,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A {@link KafkaMeter} with Yammer/Dropwizard-style rates: a {@link LongAdder} count, a mean rate since creation,
+ * A {@link KafkaMeter} with Yammer/Dropwizard-style rates: a count (a {@link LongAdder} of its own, or a
+ * {@link PerThreadCells} counter), a mean rate since creation,
  * and 1/5/15-minute exponentially weighted moving averages ticked every 5 seconds.
  *
  * <p>The moving averages are ticked lazily when a rate is read, never on {@link #mark()}: the events counted
@@ -20,7 +21,18 @@ final class RateMeter implements KafkaMeter {
     static final long TICK_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final double TICK_SECONDS = 5.0;
 
-    private final LongAdder count = new LongAdder();
+    /** Where a meter's count lives. Thread-safe. */
+    interface Count {
+        void add(long n);
+
+        long sum();
+    }
+
+    /** A count of its own: a {@link LongAdder}. */
+    private static final class AdderCount extends LongAdder implements Count {
+    }
+
+    private final Count count;
     private final Clock clock;
     private final String eventType;
     private final long startNanos;
@@ -31,15 +43,21 @@ final class RateMeter implements KafkaMeter {
     private long countAtLastTick;
 
     RateMeter(Clock clock, String eventType) {
+        this(clock, eventType, new AdderCount());
+    }
+
+    /** A meter whose count lives in {@code count} (a counter of a {@link PerThreadCells}). */
+    RateMeter(Clock clock, String eventType, Count count) {
+        this.count = count;
         this.clock = clock;
-        this.eventType = eventType;
+        this.eventType = eventType == null ? "" : eventType;
         this.startNanos = clock.monotonicTime();
         this.lastTickNanos = startNanos;
     }
 
     @Override
     public void mark() {
-        count.increment();
+        count.add(1);
     }
 
     @Override
@@ -54,6 +72,10 @@ final class RateMeter implements KafkaMeter {
 
     double countAsDouble() {
         return count.sum();
+    }
+
+    Count countSource() {
+        return count;
     }
 
     String eventType() {

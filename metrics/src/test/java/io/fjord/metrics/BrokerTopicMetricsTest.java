@@ -12,6 +12,30 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 class BrokerTopicMetricsTest {
 
     @Test
+    void marksWhileRecordingIsPausedAreNotCounted() {
+        try (BrokerMetrics metrics = BrokerMetrics.create(true, false)) {
+            BrokerTopicMetrics.Topics topics = new BrokerTopicMetrics.Topics(metrics);
+            BrokerTopicMetrics a = topics.topic("a");
+            metrics.pauseRecording();
+            assertFalse(metrics.recording());
+            a.markProduceRequest();
+            a.markAppended(10, 1000);
+            a.markFailedProduce();
+            a.markFetchRequest();
+            a.markFailedFetch();
+            a.markBytesOut(700);
+            metrics.resumeRecording();
+            a.markAppended(3, 30);
+
+            assertEquals(3, a.messagesIn());
+            assertEquals(30, topics.allTopics().bytesIn());
+            assertEquals(0, topics.allTopics().totalProduceRequests());
+            assertEquals(0, a.failedProduceRequests() + a.totalFetchRequests() + a.failedFetchRequests() + a.bytesOut());
+            assertLine(metrics.scrape(), "kafka_server_brokertopicmetrics_messagesin_total{topic=\"a\"} 3.0");
+        }
+    }
+
+    @Test
     void aTopicsCountsAlsoGoToTheBrokerWideSeries() {
         try (BrokerMetrics metrics = BrokerMetrics.create(true, false)) {
             BrokerTopicMetrics.Topics topics = new BrokerTopicMetrics.Topics(metrics);

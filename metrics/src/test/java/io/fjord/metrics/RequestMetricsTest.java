@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RequestMetricsTest {
@@ -53,6 +54,52 @@ class RequestMetricsTest {
             assertLine(scrape, "kafka_network_requestmetrics_errors_total{error=\"UNKNOWN_SERVER_ERROR\",request=\"Fetch\"} 1.0");
             assertEquals(3, metrics.meter(KafkaMetricName.of("kafka.network", "RequestMetrics", "ErrorsPerSec",
                     "request", "Fetch", "error", "NONE"), "requests").count());
+        }
+    }
+
+    @Test
+    void versionsAndErrorsCountedByManyThreadsAddUpInTheirMeters() throws Exception {
+        try (BrokerMetrics metrics = BrokerMetrics.create(true, false)) {
+            RequestMetrics produce = new RequestMetrics(metrics, "Produce", 13);
+            Thread[] threads = new Thread[3];
+            for (int t = 0; t < threads.length; t++) {
+                threads[t] = new Thread(() -> {
+                    for (int i = 0; i < 1_000; i++) {
+                        produce.record(9, 0, 1, 2, 3, 4, 5);
+                        produce.countError(0, code -> "NONE");
+                        produce.countError(6, code -> "NOT_LEADER_OR_FOLLOWER");
+                    }
+                });
+                threads[t].start();
+            }
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            produce.errors(6, code -> "NOT_LEADER_OR_FOLLOWER").mark();
+
+            assertEquals(3_000, produce.requests(9).count());
+            assertEquals(3_000, produce.totalTime().count());
+            assertEquals(3_000, produce.errors(0, code -> "NONE").count());
+            String scrape = metrics.scrape();
+            assertLine(scrape, "kafka_network_requestmetrics_requests_total{request=\"Produce\",version=\"9\"} 3000.0");
+            assertLine(scrape,
+                    "kafka_network_requestmetrics_errors_total{error=\"NOT_LEADER_OR_FOLLOWER\",request=\"Produce\"} 3001.0");
+            assertTrue(!scrape.contains("version=\"8\""), "no series for a version never seen");
+        }
+    }
+
+    @Test
+    void anErrorMeterRegisteredByHandFirstIsRefusedRatherThanLeftUncounted() {
+        try (BrokerMetrics metrics = BrokerMetrics.create(true, false)) {
+            metrics.meter(KafkaMetricName.of("kafka.network", "RequestMetrics", "ErrorsPerSec", "request", "Produce",
+                    "error", "NONE"), "requests");
+            RequestMetrics produce = new RequestMetrics(metrics, "Produce", 13);
+
+            assertThrows(IllegalArgumentException.class, () -> produce.countError(0, code -> "NONE"));
+            RequestMetrics again = new RequestMetrics(metrics, "Produce", 13);
+            again.countError(6, code -> "NOT_LEADER_OR_FOLLOWER");
+            produce.countError(6, code -> "NOT_LEADER_OR_FOLLOWER");
+            assertEquals(2, again.errors(6, code -> "NOT_LEADER_OR_FOLLOWER").count(), "the same name, the same counter");
         }
     }
 

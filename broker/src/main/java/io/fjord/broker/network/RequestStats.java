@@ -16,23 +16,26 @@ import io.fjord.protocol.message.FetchRequest;
  * "FetchFollower" (by the request's replica id), while its ErrorsPerSec go to "Fetch" only.
  *
  * <p>All series are registered by the constructor (RequestsPerSec and ErrorsPerSec on first use of a version
- * or error code); recording is array indexing, LongAdder adds and timer records. With metrics disabled nothing
- * is recorded. Thread-safe.
+ * or error code); recording is array indexing, LongAdder adds and timer records. With metrics disabled or
+ * recording paused ({@link BrokerMetrics#recording()}) nothing is recorded. Thread-safe.
  */
 public final class RequestStats {
     private static final RequestStats DISABLED = new RequestStats();
 
+    private final BrokerMetrics metrics;
     private final RequestMetrics[] byApiKey;
     private final RequestMetrics fetchConsumer;
     private final RequestMetrics fetchFollower;
 
     private RequestStats() {
+        metrics = BrokerMetrics.noop();
         byApiKey = new RequestMetrics[0];
         fetchConsumer = null;
         fetchFollower = null;
     }
 
     public RequestStats(BrokerMetrics metrics, ApiHandlerRegistry registry) {
+        this.metrics = metrics;
         int maxKey = -1;
         for (ApiHandler<?> handler : registry.handlers()) {
             maxKey = Math.max(maxKey, handler.apiKey().id());
@@ -70,19 +73,19 @@ public final class RequestStats {
      */
     void record(Request request, ApiMessage response, long sendStart, long sent) {
         short apiKey = request.context().header().apiKey();
-        RequestMetrics metrics = of(apiKey);
-        if (metrics == null) {
+        RequestMetrics series = of(apiKey);
+        if (series == null || !metrics.recording()) {
             return;
         }
         RequestTimes t = request.context().times();
         int version = request.context().apiVersion();
-        metrics.record(version, t.received(), t.dispatched(), t.localDone(), t.answered(), sendStart, sent);
+        series.record(version, t.received(), t.dispatched(), t.localDone(), t.answered(), sendStart, sent);
         if (apiKey == ApiKey.FETCH.id() && fetchConsumer != null && request.body() instanceof FetchRequest fetch) {
             RequestMetrics split = isFromFollower(fetch) ? fetchFollower : fetchConsumer;
             split.record(version, t.received(), t.dispatched(), t.localDone(), t.answered(), sendStart, sent);
         }
         if (response != null) {
-            ResponseErrors.count(response, metrics);
+            ResponseErrors.count(response, series);
         }
     }
 

@@ -20,8 +20,8 @@ import java.util.function.IntFunction;
 
 /**
  * Counts a response's error codes into ErrorsPerSec as Kafka does: every {@code error_code} field of the
- * response, at any depth (top level, per topic, per partition...), marks the meter of its code once, NONE
- * included; "if a response contains multiple errors, all are counted".
+ * response, at any depth (top level, per topic, per partition...), counts once for its code
+ * ({@link RequestMetrics#countError}), NONE included; "if a response contains multiple errors, all are counted".
  *
  * <p>Produce and Fetch, the hot paths, are walked by hand; any other response by a walker built once per
  * response class (reflection over the generated getters: {@code short errorCode()} and the struct and
@@ -46,14 +46,14 @@ final class ResponseErrors {
         if (response instanceof ProduceResponse produce) {
             for (ProduceResponse.TopicProduceResponse t : produce.responses()) {
                 for (ProduceResponse.PartitionProduceResponse p : t.partitionResponses()) {
-                    metrics.errors(p.errorCode(), ERROR_NAME).mark();
+                    metrics.countError(p.errorCode(), ERROR_NAME);
                 }
             }
         } else if (response instanceof FetchResponse fetch) {
-            metrics.errors(fetch.errorCode(), ERROR_NAME).mark();
+            metrics.countError(fetch.errorCode(), ERROR_NAME);
             for (FetchResponse.FetchableTopicResponse t : fetch.responses()) {
                 for (FetchResponse.PartitionData p : t.partitions()) {
-                    metrics.errors(p.errorCode(), ERROR_NAME).mark();
+                    metrics.countError(p.errorCode(), ERROR_NAME);
                 }
             }
         } else {
@@ -125,7 +125,7 @@ final class ResponseErrors {
             try {
                 for (MethodHandle h : errorCodes) {
                     short code = (short) h.invokeExact(message);
-                    metrics.errors(code, ERROR_NAME).mark();
+                    metrics.countError(code, ERROR_NAME);
                 }
                 for (int i = 0; i < structs.size(); i++) {
                     Object struct = (Object) structs.get(i).invokeExact(message);

@@ -106,4 +106,33 @@ class RequestStatsTest {
             assertEquals(null, new RequestStats(metrics, registry).of((short) 18));
         }
     }
+
+    @Test
+    void aPausedRecordingCountsNothingUntilResumed() {
+        try (BrokerMetrics metrics = BrokerMetrics.create(true, false)) {
+            ApiHandlerRegistry registry = new ApiHandlerRegistry()
+                    .register(new ScriptedApiVersionsHandler(() -> CompletableFuture.completedFuture(new ApiVersionsResponse())));
+            RequestStats stats = new RequestStats(metrics, registry);
+            EmbeddedChannel channel = new EmbeddedChannel(new ConnectionSequencer(new RequestDispatcher(registry), stats));
+
+            metrics.pauseRecording();
+            sendApiVersions(channel, 1);
+            metrics.resumeRecording();
+            sendApiVersions(channel, 2);
+
+            assertEquals(1, stats.of((short) 18).totalTime().count());
+            assertEquals(1, count(metrics, "RequestsPerSec", "request", "ApiVersions", "version", "3"));
+            assertEquals(1, count(metrics, "ErrorsPerSec", "request", "ApiVersions", "error", "NONE"));
+            channel.finishAndReleaseAll();
+        }
+    }
+
+    private static void sendApiVersions(EmbeddedChannel channel, int correlationId) {
+        RequestContext context = new RequestContext(new RequestHeader((short) 18, (short) 3, correlationId, "c"), null,
+                "PLAINTEXT");
+        channel.writeInbound(new Request(context, new ApiVersionsRequest(), Unpooled.buffer(1)));
+        channel.runPendingTasks();
+        Response response = channel.readOutbound();
+        assertEquals(correlationId, response.correlationId());
+    }
 }
