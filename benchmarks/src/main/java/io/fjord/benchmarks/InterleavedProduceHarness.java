@@ -2,6 +2,7 @@ package io.fjord.benchmarks;
 
 import io.fjord.broker.BrokerServer;
 import io.fjord.broker.config.BrokerConfig;
+import io.fjord.metrics.BrokerMetrics;
 import io.netty.buffer.ByteBuf;
 
 import java.io.BufferedInputStream;
@@ -35,7 +36,7 @@ import java.util.concurrent.Future;
  * {@code requests} pre-encoded Produce v9 requests (acks=1, one uncompressed batch of {@code batchBytes}) on each
  * of the broker's {@code connections}, one client thread per connection with at most {@code window} unanswered,
  * and reads every response; it is timed by wall clock and by this JVM's CPU time. A cycle is one burst to each
- * broker, the order alternating per cycle. Two broker instances of the same code differ by up to 10% for their
+ * side, in random order. Two broker instances of the same code differ by up to 10% for their
  * whole life (measured with both off), so a run is {@code -Dbench.trials} (default 8) trials, each with a fresh
  * pair of brokers started in alternating order, the first trial after a JIT warm-up of 30 s, the others after
  * 5 s. {@code -Dbench.brokerProps=k=v,k=v} overrides broker configs of both sides (e.g. {@code num.io.threads=1}:
@@ -43,12 +44,17 @@ import java.util.concurrent.Future;
  * instances place the same connections differently). The verdict is on the ratio of the total burst times (throughput on/off over the whole run), with a 95%
  * interval from a bootstrap of the trials; the same for CPU per request (throughput at equal CPU).
  *
- * <p>{@code aa} as the sixth argument runs both brokers with metrics off (an A/A run): it shows the spread of the
- * method on this machine. Measured after a warm-up of the same bursts. Single-threaded but for the client's
- * connection threads.
+ * <p>The sixth argument picks the sides. {@code ab} (default): two brokers, metrics.enabled=true and false.
+ * {@code aa}: two brokers with metrics off, an A/A run that shows the spread between instances on this machine
+ * (up to 12% per trial, on a quiet machine too). {@code same}: one broker with metrics enabled per trial, its
+ * recording resumed before the "on" bursts and paused ({@link BrokerMetrics#pauseRecording}) before the "paused"
+ * ones, on the same connections: the instance's own bias cancels out, so this is the mode that resolves a few
+ * percent; paused recording costs one volatile read per recording site. {@code same-aa}: one broker, recording on
+ * for both sides, the method's spread within one instance. Measured after a warm-up of the same bursts.
+ * Single-threaded but for the client's connection threads.
  *
  * <p>Run: {@code scripts/bench-metrics-interleaved [cycles-per-trial] [requests-per-burst] [batch-bytes] [window]
- * [connections] [ab|aa]}.
+ * [connections] [ab|aa|same|same-aa]}.
  */
 public final class InterleavedProduceHarness {
     private static final String TOPIC = "bench";
@@ -69,58 +75,115 @@ public final class InterleavedProduceHarness {
         }
     }
 
+    /** What the two sides of a cycle are. */
+    private enum Mode {
+        /** Two brokers, metrics.enabled=true and false. */
+        AB("A/B (metrics on vs off, two brokers)", "on", "off", false),
+        /** Two brokers, both metrics.enabled=false: the spread between instances. */
+        AA("A/A (two brokers, both metrics off)", "off-a", "off-b", false),
+        /** One broker with metrics enabled, its recording resumed for one side and paused for the other. */
+        SAME("A/B in one broker (recording on vs paused)", "on", "paused", true),
+        /** One broker, recording on for both sides: the spread of the method within one instance. */
+        SAME_AA("A/A in one broker (recording on for both)", "on-a", "on-b", true);
+
+        final String title;
+        final String a;
+        final String b;
+        final boolean oneBroker;
+
+        Mode(String title, String a, String b, boolean oneBroker) {
+            this.title = title;
+            this.a = a;
+            this.b = b;
+            this.oneBroker = oneBroker;
+        }
+
+        static Mode of(String arg) {
+            return valueOf(arg.toUpperCase(Locale.ROOT).replace('-', '_'));
+        }
+
+        boolean isAa() {
+            return this == AA || this == SAME_AA;
+        }
+    }
+
+    /** One side of a cycle: the client that loads it and what to do before each of its bursts. */
+    private record Side(Client client, Runnable prepare) {
+    }
+
     public static void main(String[] args) throws Exception {
         int cycles = args.length > 0 ? Integer.parseInt(args[0]) : 60;
         int requests = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
         int batchBytes = args.length > 2 ? Integer.parseInt(args[2]) : 1024;
         int window = args.length > 3 ? Integer.parseInt(args[3]) : 64;
         int connections = args.length > 4 ? Integer.parseInt(args[4]) : 4;
-        boolean aa = args.length > 5 && args[5].equals("aa");
+        Mode mode = Mode.of(args.length > 5 ? args[5] : "ab");
         int trials = Integer.getInteger("bench.trials", 8);
         String base = System.getProperty("bench.dir", Files.isWritable(Path.of("/dev/shm")) ? "/dev/shm" : null);
         Path root = base == null ? Files.createTempDirectory("fjord-bench-interleaved")
                 : Files.createTempDirectory(Path.of(base), "fjord-bench-interleaved");
-        String a = aa ? "off-a" : "on";
-        String b = aa ? "off-b" : "off";
+        String a = mode.a;
+        String b = mode.b;
         System.out.printf(Locale.ROOT, "%s: %d trials of %d cycles, requests/burst/connection=%d batch=%d B window=%d "
-                + "connections=%d logs in %s%n", aa ? "A/A (both metrics off)" : "A/B (metrics on vs off)", trials,
-                cycles, requests, batchBytes, window, connections, root);
+                + "connections=%d logs in %s%n", mode.title, trials, cycles, requests, batchBytes, window, connections,
+                root);
         List<Samples> all = new ArrayList<>();
         int frameBytes = 0;
         try {
             for (int t = 0; t < trials; t++) {
                 Path dir = root.resolve("trial-" + t);
-                boolean onFirst = t % 2 == 0;
-                try (BrokerServer first = start(dir.resolve(onFirst ? a : b), onFirst && !aa, connections);
-                     BrokerServer second = start(dir.resolve(onFirst ? b : a), !onFirst && !aa, connections);
-                     Client on = new Client(onFirst ? first : second, connections, batchBytes);
-                     Client off = new Client(onFirst ? second : first, connections, batchBytes)) {
-                    frameBytes = on.frameBytes();
-                    double warmUp = t == 0 ? WARM_UP_SECONDS : TRIAL_WARM_UP_SECONDS;
-                    long warmUpEnd = System.nanoTime() + (long) (warmUp * 1e9);
-                    Samples ignored = new Samples(1);
-                    for (int c = 0; System.nanoTime() < warmUpEnd; c++) {
-                        cycle(on, off, requests, window, c, ignored, 0);
+                boolean aFirst = t % 2 == 0;
+                Samples samples = new Samples(cycles);
+                if (mode.oneBroker) {
+                    try (BrokerServer broker = start(dir, true, connections);
+                         Client client = new Client(broker, connections, batchBytes)) {
+                        BrokerMetrics metrics = broker.metrics();
+                        Side on = new Side(client, metrics::resumeRecording);
+                        Side off = new Side(client, mode == Mode.SAME ? metrics::pauseRecording : metrics::resumeRecording);
+                        frameBytes = client.frameBytes();
+                        run(on, off, requests, window, t == 0 ? WARM_UP_SECONDS : TRIAL_WARM_UP_SECONDS, samples);
                     }
-                    Samples samples = new Samples(cycles);
-                    for (int c = 0; c < cycles; c++) {
-                        cycle(on, off, requests, window, c, samples, c);
+                } else {
+                    boolean aa = mode == Mode.AA;
+                    try (BrokerServer first = start(dir.resolve(aFirst ? a : b), aFirst && !aa, connections);
+                         BrokerServer second = start(dir.resolve(aFirst ? b : a), !aFirst && !aa, connections);
+                         Client on = new Client(aFirst ? first : second, connections, batchBytes);
+                         Client off = new Client(aFirst ? second : first, connections, batchBytes)) {
+                        frameBytes = on.frameBytes();
+                        run(new Side(on, () -> { }), new Side(off, () -> { }), requests, window,
+                                t == 0 ? WARM_UP_SECONDS : TRIAL_WARM_UP_SECONDS, samples);
                     }
-                    all.add(samples);
-                    System.out.printf(Locale.ROOT, "trial %d (%s started first): throughput %s/%s %.3f, throughput at "
-                            + "equal CPU %.3f%n", t + 1, onFirst ? a : b, a, b,
-                            (double) sum(samples.offTimes()) / sum(samples.onTimes()),
-                            (double) sum(samples.offCpu()) / sum(samples.onCpu()));
                 }
+                all.add(samples);
+                System.out.printf(Locale.ROOT, "trial %d%s: throughput %s/%s %.3f, throughput at equal CPU %.3f%n",
+                        t + 1, mode.oneBroker ? "" : " (" + (aFirst ? a : b) + " started first)", a, b,
+                        (double) sum(samples.offTimes()) / sum(samples.onTimes()),
+                        (double) sum(samples.offCpu()) / sum(samples.onCpu()));
                 BenchmarkLogs.deleteRecursively(dir);
             }
-            report(all, (long) cycles * requests * connections, frameBytes, a, b);
+            report(all, (long) cycles * requests * connections, frameBytes, mode);
         } finally {
             BenchmarkLogs.deleteRecursively(root);
         }
     }
 
-    private static void report(List<Samples> trials, long requestsPerTrial, int frameBytes, String a, String b) {
+    /** A warm-up of {@code warmUpSeconds}, then {@code samples.length} measured cycles. */
+    private static void run(Side on, Side off, int requests, int window, double warmUpSeconds, Samples samples)
+            throws IOException {
+        long warmUpEnd = System.nanoTime() + (long) (warmUpSeconds * 1e9);
+        Samples ignored = new Samples(1);
+        SplittableRandom order = new SplittableRandom();
+        while (System.nanoTime() < warmUpEnd) {
+            cycle(on, off, requests, window, order, ignored, 0);
+        }
+        for (int c = 0; c < samples.onTimes().length; c++) {
+            cycle(on, off, requests, window, order, samples, c);
+        }
+    }
+
+    private static void report(List<Samples> trials, long requestsPerTrial, int frameBytes, Mode mode) {
+        String a = mode.a;
+        String b = mode.b;
         long[] onTimes = trials.stream().mapToLong(s -> sum(s.onTimes())).toArray();
         long[] offTimes = trials.stream().mapToLong(s -> sum(s.offTimes())).toArray();
         long[] onCpu = trials.stream().mapToLong(s -> sum(s.onCpu())).toArray();
@@ -137,10 +200,33 @@ public final class InterleavedProduceHarness {
                 b, sum(offCpu) / 1e3 / requests, a, b, (double) sum(offCpu) / sum(onCpu), cpuCi[0], cpuCi[1]);
         double ratio = offSeconds / onSeconds;
         double[] ci = bootstrap(onTimes, offTimes);
-        String verdict = a.startsWith("off") ? "an A/A run: the spread of the method itself"
+        String verdict = mode.isAa() ? "an A/A run: the spread of the method itself"
                 : ci[0] >= 0.97 ? "within 3%" : ci[1] < 0.97 ? "NOT within 3%" : "undecided, the CI straddles 0.97";
         System.out.printf(Locale.ROOT, "verdict: throughput %s/%s %.3f (total time of %d trials, 95%% CI %.3f-%.3f by a "
                 + "bootstrap of the trials): %s%n", a, b, ratio, trials.size(), ci[0], ci[1], verdict);
+        System.out.printf(Locale.ROOT, "per cycle, throughput %s/%s: %s%n", a, b,
+                RatioStats.of(perCycle(trials, Samples::offTimes, Samples::onTimes)).describe());
+        System.out.printf(Locale.ROOT, "per cycle, throughput at equal CPU %s/%s: %s%n", a, b,
+                RatioStats.of(perCycle(trials, Samples::offCpu, Samples::onCpu)).describe());
+    }
+
+    /**
+     * Per trial, each cycle's ratio {@code numerator / denominator} of its two bursts: robust to the odd burst that
+     * a GC pause or another tenant hit, which moves a ratio of totals by a few percent.
+     */
+    private static List<double[]> perCycle(List<Samples> trials, java.util.function.Function<Samples, long[]> numerator,
+                                           java.util.function.Function<Samples, long[]> denominator) {
+        List<double[]> ratios = new ArrayList<>();
+        for (Samples s : trials) {
+            long[] n = numerator.apply(s);
+            long[] d = denominator.apply(s);
+            double[] r = new double[n.length];
+            for (int i = 0; i < n.length; i++) {
+                r[i] = (double) n[i] / d[i];
+            }
+            ratios.add(r);
+        }
+        return ratios;
     }
 
     private static long sum(long[] values) {
@@ -153,8 +239,8 @@ public final class InterleavedProduceHarness {
 
     /**
      * The 95% interval of sum(off) / sum(on) over the trials by a bootstrap that resamples whole trials (fixed
-     * seed): each pair of broker instances carries a bias of its own (A/A pairs differ by up to 10%), so the
-     * trials, not the cycles, are the independent samples.
+     * seed): each broker instance carries a bias of its own (A/A pairs differ by up to 12%), so the trials, not
+     * the cycles, are the independent samples.
      */
     private static double[] bootstrap(long[] on, long[] off) {
         int n = on.length;
@@ -174,10 +260,15 @@ public final class InterleavedProduceHarness {
         return new double[] {RatioStats.quantile(ratios, 0.025), RatioStats.quantile(ratios, 0.975)};
     }
 
-    /** One burst to each client, {@code on} first in even cycles, recorded in slot {@code slot} of {@code samples}. */
-    private static void cycle(Client on, Client off, int requests, int window, int cycle, Samples samples, int slot)
-            throws IOException {
-        if (cycle % 2 == 0) {
+    /**
+     * One burst to each side in an order drawn by {@code order} (a fair coin, not strict alternation: the broker's
+     * allocation per burst is the same every time, so GC pauses recur with a period of a few bursts, and with
+     * strict alternation they fell on the same side's bursts: an A/A run in one broker read 1.033, 95% CI
+     * 1.015-1.052), recorded in slot {@code slot} of {@code samples}.
+     */
+    private static void cycle(Side on, Side off, int requests, int window, SplittableRandom order, Samples samples,
+                              int slot) throws IOException {
+        if (order.nextBoolean()) {
             burst(on, requests, window, samples.onTimes(), samples.onCpu(), slot);
             burst(off, requests, window, samples.offTimes(), samples.offCpu(), slot);
         } else {
@@ -186,10 +277,11 @@ public final class InterleavedProduceHarness {
         }
     }
 
-    private static void burst(Client client, int requests, int window, long[] times, long[] cpu, int slot)
+    private static void burst(Side side, int requests, int window, long[] times, long[] cpu, int slot)
             throws IOException {
+        side.prepare().run();
         long cpuStart = PROCESS.getProcessCpuTime();
-        times[slot] = client.burst(requests, window);
+        times[slot] = side.client().burst(requests, window);
         cpu[slot] = PROCESS.getProcessCpuTime() - cpuStart;
     }
 
