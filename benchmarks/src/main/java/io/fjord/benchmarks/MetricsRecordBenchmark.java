@@ -79,15 +79,16 @@ public class MetricsRecordBenchmark {
 
     /**
      * Everything the broker records for one Produce request to one partition: RequestsPerSec of its version and
-     * the five phase timers ({@link RequestMetrics#record}), ErrorsPerSec NONE for its one partition, and the
-     * topic's TotalProduceRequestsPerSec, MessagesInPerSec and BytesInPerSec (each also broker-wide).
+     * the five phase timers ({@link RequestMetrics#record}, into the thread's cell), ErrorsPerSec NONE for its one
+     * partition ({@link RequestMetrics#countError}), and the topic's TotalProduceRequestsPerSec, MessagesInPerSec
+     * and BytesInPerSec (each also broker-wide).
      */
     @Benchmark
     public void produceRequest(Durations durations) {
         long received = durations.next++ & 0xFFFFF;
         produce.record(9, received, received + 20_000, received + 180_000, received + 180_000, received + 200_000,
                 received + 260_000);
-        produce.errors(0, code -> "NONE").mark();
+        produce.countError(0, code -> "NONE");
         topic.markProduceRequest();
         topic.markAppended(10, 1024);
     }

@@ -52,7 +52,7 @@ class LatencyHistogramTest {
     }
 
     /** ceil(q * n) in exact decimal arithmetic, within [1, n]. */
-    private static int exactRank(double q, int n) {
+    static int exactRank(double q, int n) {
         int rank = new BigDecimal(Double.toString(q)).multiply(BigDecimal.valueOf(n))
                 .setScale(0, RoundingMode.CEILING).intValueExact();
         return Math.max(1, Math.min(n, rank));
@@ -227,7 +227,7 @@ class LatencyHistogramTest {
         assertEquals((threads - 1) * 1_000L + perThread, h.max());
     }
 
-    private static void await(CountDownLatch latch) {
+    static void await(CountDownLatch latch) {
         try {
             latch.await();
         } catch (InterruptedException e) {

@@ -1,12 +1,12 @@
 package io.fjord.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static io.fjord.metrics.LatencyHistogramTest.await;
+import static io.fjord.metrics.LatencyHistogramTest.exactRank;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.MockClock;
 import java.lang.management.ManagementFactory;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -93,12 +93,6 @@ class PerThreadCellsTest {
                         "q " + QUANTILES[q] + " of " + n + " samples: exact " + exact + ", reported " + reported);
             }
         }
-    }
-
-    private static int exactRank(double q, int n) {
-        int rank = new BigDecimal(Double.toString(q)).multiply(BigDecimal.valueOf(n))
-                .setScale(0, RoundingMode.CEILING).intValueExact();
-        return Math.max(1, Math.min(n, rank));
     }
 
     @Test
@@ -253,13 +247,5 @@ class PerThreadCellsTest {
         assertEquals((threads - 1) * 1_000L + perThread, h.phase(0).max());
         assertEquals(n, h.phase(1).count());
         assertEquals(7.0 * n, h.phase(1).sum());
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            latch.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
