@@ -67,10 +67,6 @@ final class PerThreadCells {
         snapshots.add(new Snapshot(clock.monotonicTime(), null));
     }
 
-    int phases() {
-        return phases;
-    }
-
     int counters() {
         return counters;
     }
@@ -273,26 +269,25 @@ final class PerThreadCells {
             return new LatencyDistribution.Window(0, 0, new double[quantiles.length]);
         }
         long now = clock.monotonicTime();
-        long[] buckets = bucketsSinceCreation();
         if (now - snapshots.getLast().time() >= LatencyHistogram.SLICE_NANOS) {
-            snapshots.addLast(new Snapshot(now, buckets.clone()));
+            snapshots.addLast(new Snapshot(now, bucketsSinceCreation(0, phases * BUCKETS)));
         }
         while (snapshots.size() > 1 && now - secondOldest().time() >= LatencyHistogram.WINDOW_NANOS) {
             snapshots.removeFirst();
         }
         long[] start = snapshots.getFirst().buckets();
-        int from = phase * BUCKETS;
+        long[] buckets = bucketsSinceCreation(phase * BUCKETS, BUCKETS);
         int highest = -1;
-        for (int i = from; i < from + BUCKETS; i++) {
+        for (int i = 0; i < BUCKETS; i++) {
             if (start != null) {
-                buckets[i] -= start[i];
+                buckets[i] -= start[phase * BUCKETS + i];
             }
             if (buckets[i] > 0) {
-                highest = i - from;
+                highest = i;
             }
         }
         long max = highest < 0 ? 0 : Math.min(allTimeMax, Math.round(LogLinearBuckets.representative(highest)));
-        return LatencyDistribution.Window.of(buckets, from, max, quantiles);
+        return LatencyDistribution.Window.of(buckets, 0, max, quantiles);
     }
 
     private Snapshot secondOldest() {
@@ -301,11 +296,12 @@ final class PerThreadCells {
         return it.next();
     }
 
-    private long[] bucketsSinceCreation() {
-        long[] sum = new long[phases * BUCKETS];
+    /** The bucket counts {@code [from, from + length)} (all phases' buckets in a row) summed over the cells. */
+    private long[] bucketsSinceCreation(int from, int length) {
+        long[] sum = new long[length];
         for (Cell c : cells) {
-            for (int i = 0; i < sum.length; i++) {
-                sum[i] += c.read(c.bucketsStart + i);
+            for (int i = 0; i < length; i++) {
+                sum[i] += c.read(c.bucketsStart + from + i);
             }
         }
         return sum;
